@@ -1,0 +1,11 @@
+/** One item as the source of truth holds it, with the version its conditional writes maintain. */
+export interface SourceRecord<T> {
+  readonly value: T;
+  readonly version: number;
+}
+
+/** The source of truth behind the cache (DynamoDB in production). */
+export interface Source<T> {
+  /** The item, or null when no item has this id. Rejects when the source fails. */
+  load(id: string): Promise<SourceRecord<T> | null>;
+}
