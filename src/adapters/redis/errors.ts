@@ -1,0 +1,66 @@
+/** Stable codes callers (metrics, logs, the circuit breaker) can branch on; messages may change. */
+export type CacheStoreErrorCode =
+  /** No usable connection: refused, reset, closed, or not connected yet. */
+  | 'CACHE_STORE_UNAVAILABLE'
+  /** Connected, but no reply within the command timeout (overloaded, frozen, or a network stall). */
+  | 'CACHE_STORE_TIMEOUT'
+  /** The server refused the credentials (NOAUTH, WRONGPASS) or the auth secret is unusable. */
+  | 'CACHE_STORE_AUTH_FAILED'
+  /** The server answered with an error reply (e.g. OOM when maxmemory is reached). */
+  | 'CACHE_STORE_COMMAND_FAILED';
+
+/** The one error the Redis adapter rejects with; the client library's error stays in `cause`. */
+export class CacheStoreError extends Error {
+  override readonly name = 'CacheStoreError';
+
+  constructor(
+    readonly code: CacheStoreErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+const AUTH_REPLY = /^(NOAUTH|WRONGPASS|NOPERM)\b|invalid password|invalid username-password/i;
+// ioredis reports a missed command timeout and a missed connect timeout with these messages.
+const TIMEOUT_MESSAGE = /^Command timed out$|ETIMEDOUT/;
+
+/**
+ * Maps whatever ioredis rejected with to a CacheStoreError. `lastConnectionError` is the most recent
+ * connection-level error, so "not connected" can say why (e.g. a wrong password) instead of only that.
+ */
+export function toCacheStoreError(
+  error: unknown,
+  operation: string,
+  lastConnectionError?: Error,
+): CacheStoreError {
+  if (error instanceof CacheStoreError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const reason = lastConnectionError
+    ? `${message} (last connection error: ${lastConnectionError.message})`
+    : message;
+  if (AUTH_REPLY.test(message) || (lastConnectionError && AUTH_REPLY.test(lastConnectionError.message))) {
+    return new CacheStoreError('CACHE_STORE_AUTH_FAILED', `Redis ${operation} failed: ${reason}`, {
+      cause: error,
+    });
+  }
+  if (TIMEOUT_MESSAGE.test(message)) {
+    return new CacheStoreError('CACHE_STORE_TIMEOUT', `Redis ${operation} timed out: ${message}`, {
+      cause: error,
+    });
+  }
+  if (isReplyError(error)) {
+    return new CacheStoreError('CACHE_STORE_COMMAND_FAILED', `Redis ${operation} failed: ${message}`, {
+      cause: error,
+    });
+  }
+  return new CacheStoreError('CACHE_STORE_UNAVAILABLE', `Redis ${operation} failed: ${reason}`, {
+    cause: error,
+  });
+}
+
+// An error reply from the server (as opposed to a client-side connection error) is named ReplyError.
+function isReplyError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ReplyError';
+}
