@@ -6,6 +6,6 @@ export interface SourceRecord<T> {
 
 /** The source of truth behind the cache (DynamoDB in production). */
 export interface Source<T> {
-  /** The item, or null when no item has this id. Rejects when the source fails. */
+  /** The item, or null when no item has this id. Rejects with a SourceError when the source fails. */
   load(id: string): Promise<SourceRecord<T> | null>;
 }

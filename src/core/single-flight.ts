@@ -1,0 +1,16 @@
+/**
+ * In-process request coalescing: concurrent calls for the same key share one execution.
+ * It cannot stop a stampede across processes (a Redis lease does that); it stops one within a
+ * process, where the local server and long-running hosts serve many requests at once.
+ */
+export class SingleFlight<T> {
+  readonly #inFlight = new Map<string, Promise<T>>();
+
+  run(key: string, work: () => Promise<T>): { promise: Promise<T>; shared: boolean } {
+    const existing = this.#inFlight.get(key);
+    if (existing) return { promise: existing, shared: true };
+    const promise = work().finally(() => this.#inFlight.delete(key));
+    this.#inFlight.set(key, promise);
+    return { promise, shared: false };
+  }
+}
