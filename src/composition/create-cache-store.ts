@@ -1,0 +1,34 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MemoryCacheStore } from '../adapters/memory/memory-cache-store.js';
+import { createRedisClient } from '../adapters/redis/create-redis-client.js';
+import { loadRedisAuthToken } from '../adapters/redis/redis-auth-token.js';
+import { RedisCacheStore } from '../adapters/redis/redis-cache-store.js';
+import type { Config } from '../config/config.js';
+import type { CacheStore } from '../core/cache-store.js';
+
+export type CacheStoreKind = 'redis' | 'memory';
+
+/**
+ * Redis when REDIS_URL is set, else an in-process memory store (with a warning: it is neither shared
+ * between processes nor bounded). A Redis that is down at start is not fatal: reads bypass it until
+ * the client's reconnect loop finds it again.
+ */
+export async function createCacheStore(
+  redis: Config['redis'],
+  logger: Logger,
+): Promise<{ store: CacheStore; kind: CacheStoreKind }> {
+  if (!redis.url) {
+    logger.warn('REDIS_URL is not set: caching in process memory, not shared between processes');
+    return { store: new MemoryCacheStore(), kind: 'memory' };
+  }
+  const authToken = redis.authSecretArn ? await loadRedisAuthToken(redis.authSecretArn) : undefined;
+  const store = new RedisCacheStore(createRedisClient({ ...redis, url: redis.url, authToken }));
+  try {
+    await store.connect(redis.connectTimeoutMs);
+  } catch (error) {
+    logger.warn('Redis is not reachable at start; reads go to DynamoDB until it is', {
+      error: error as Error,
+    });
+  }
+  return { store, kind: 'redis' };
+}

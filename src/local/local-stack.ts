@@ -1,0 +1,107 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type ApiRuntime, createApiRuntime } from '../composition/create-api-runtime.js';
+import { loadConfig } from '../config/config.js';
+import { startDynalite } from './dynalite-server.js';
+import { type NodeHttpServer, serveOverHttp } from './node-http-server.js';
+import { createProductsTable, putProducts } from './products-table.js';
+import { isRedisServerAvailable, startRedisServer } from './redis-server-process.js';
+import { sampleCatalog } from './sample-catalog.js';
+
+/** dynalite needs some credentials to sign with; it checks none of them. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** A local Redis shaped like the ElastiCache parameter group: bounded memory, LRU eviction. */
+const LOCAL_REDIS_ARGS = ['--maxmemory', '256mb', '--maxmemory-policy', 'allkeys-lru'];
+
+export interface LocalPart {
+  readonly name: string;
+  readonly where: string;
+}
+
+export interface LocalStack {
+  readonly url: string;
+  readonly parts: readonly LocalPart[];
+  readonly runtime: ApiRuntime;
+  /** Stops the API, then every child and server the stack started, in reverse order. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything on one machine. Without TABLE_NAME, an in-process dynalite with the sample catalog;
+ * with it, that table (on DYNAMODB_ENDPOINT or AWS). Without REDIS_URL, a redis-server child when
+ * the binary is on PATH, else the in-memory store.
+ */
+export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Promise<LocalStack> {
+  const stops: Array<() => Promise<void>> = [];
+  const parts: LocalPart[] = [];
+  const stop = async () => {
+    for (const stopPart of stops.reverse()) await stopPart();
+  };
+  try {
+    const localEnv: NodeJS.ProcessEnv = { ...env };
+    let credentials: typeof LOCAL_CREDENTIALS | undefined;
+
+    if (!env.TABLE_NAME) {
+      const dynalite = await startDynalite();
+      stops.push(dynalite.stop);
+      localEnv.DYNAMODB_ENDPOINT = dynalite.endpoint;
+      credentials = LOCAL_CREDENTIALS;
+      const products = await seedSampleCatalog(dynalite.endpoint, localEnv.AWS_REGION ?? 'us-east-1');
+      parts.push({
+        name: 'DynamoDB (dynalite)',
+        where: `${dynalite.endpoint}, table Products, ${products} products`,
+      });
+    }
+
+    if (!env.REDIS_URL && isRedisServerAvailable()) {
+      const redis = await startRedisServer({ args: LOCAL_REDIS_ARGS });
+      stops.push(redis.stop);
+      localEnv.REDIS_URL = redis.url;
+      parts.push({ name: 'Redis (redis-server child)', where: redis.url });
+    }
+
+    const config = loadConfig(localEnv);
+    const runtime = await createApiRuntime(config, { dynamoDbCredentials: credentials });
+    stops.push(runtime.close);
+    if (env.TABLE_NAME) {
+      parts.unshift({
+        name: 'DynamoDB',
+        where: `table ${config.dynamodb.tableName} (${config.dynamodb.endpoint ?? `AWS ${config.aws.region}`})`,
+      });
+    }
+    if (env.REDIS_URL) parts.push({ name: 'Redis', where: redactPassword(env.REDIS_URL) });
+    if (runtime.cacheStoreKind === 'memory') {
+      parts.push({
+        name: 'Cache (in-memory)',
+        where: 'redis-server not found: apt-get install redis-server / brew install redis',
+      });
+    }
+
+    const server: NodeHttpServer = await serveOverHttp(runtime.app, config.http.port);
+    stops.push(server.close);
+    parts.push({ name: 'API', where: `${server.url}/product/{productId}` });
+    return { url: server.url, parts, runtime, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function seedSampleCatalog(endpoint: string, region: string): Promise<number> {
+  const client = new DynamoDBClient({ region, endpoint, credentials: LOCAL_CREDENTIALS });
+  try {
+    const products = sampleCatalog();
+    await createProductsTable(client, 'Products');
+    await putProducts(DynamoDBDocumentClient.from(client), 'Products', products);
+    return products.length;
+  } finally {
+    client.destroy();
+  }
+}
+
+function redactPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}

@@ -1,0 +1,112 @@
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sampleCatalog } from '../../src/local/sample-catalog.js';
+import { productRequestEvent } from '../fixtures/api-gateway-rest-event.js';
+import { lambdaContext } from '../support/lambda-context.js';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../support/local-dynamodb.js';
+import { startTestRedis, type TestRedisServer } from '../support/redis-harness.js';
+
+type Handler = (event: unknown, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** A response header as API Gateway sees it: it merges `headers` and `multiValueHeaders`. */
+function header(response: APIGatewayProxyResult, name: string): string | undefined {
+  const multi = response.multiValueHeaders?.[name];
+  return multi ? multi.join(', ') : response.headers?.[name]?.toString();
+}
+
+describe('Lambda handler for API Gateway REST proxy events', () => {
+  let redis: TestRedisServer;
+  let dynamo: LocalDynamoDb;
+  let handler: Handler;
+  const emf: string[] = [];
+  const [first, second] = sampleCatalog(2);
+
+  const invoke = (rawId: string, method = 'GET') =>
+    handler(productRequestEvent(rawId, method), lambdaContext());
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    dynamo = await startLocalDynamoDb('Products', sampleCatalog(2));
+    vi.stubEnv('REDIS_URL', redis.url);
+    vi.stubEnv('DYNAMODB_ENDPOINT', dynamo.server.endpoint);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    const write = process.stdout.write.bind(process.stdout);
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk, ...rest) => {
+      if (String(chunk).includes('"CloudWatchMetrics"')) {
+        emf.push(String(chunk));
+        return true;
+      }
+      return write(chunk, ...(rest as []));
+    });
+    ({ handler } = (await import('../../src/lambda/api.js')) as { handler: Handler });
+  });
+
+  afterAll(async () => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+    await dynamo.stop();
+    await redis.stop();
+  });
+
+  it('answers a miss from DynamoDB, then a hit from Redis, in the proxy response shape', async () => {
+    const miss = await invoke('prod-0001');
+    expect(miss).toMatchObject({ statusCode: 200, isBase64Encoded: false });
+    expect(header(miss, 'content-type')).toBe('application/json');
+    expect(header(miss, 'x-cache')).toBe('MISS');
+    expect(JSON.parse(miss.body)).toEqual(first);
+
+    const hit = await invoke('prod-0001');
+    expect(header(hit, 'x-cache')).toBe('HIT');
+    expect(JSON.parse(hit.body)).toEqual(first);
+  });
+
+  it('emits CacheHits, CacheMisses and DynamoDBReadUnits as EMF, one document per invocation', async () => {
+    emf.length = 0;
+    await invoke('prod-0002');
+    await invoke('prod-0002');
+    const documents = emf.map((line) => JSON.parse(line));
+    expect(documents).toHaveLength(2);
+    expect(documents[0]).toMatchObject({ service: 'aside', CacheMisses: 1, DynamoDBReadUnits: 0.5 });
+    expect(documents[0]._aws.CloudWatchMetrics[0].Namespace).toBe('Aside');
+    expect(documents[1]).toMatchObject({ CacheHits: 1 });
+    expect(documents[1]).not.toHaveProperty('CacheMisses');
+    expect(JSON.parse((await invoke('prod-0002')).body)).toEqual(second);
+  });
+
+  it('answers 404 with the documented message for an unknown id', async () => {
+    const response = await invoke('prod-9999');
+    expect(response.statusCode).toBe(404);
+    expect(JSON.parse(response.body)).toEqual({ message: 'Product not found' });
+  });
+
+  it.each([
+    ['a space', 'bad%20id'],
+    ['a hash-tag brace', '%7Bprod%7D'],
+    ['a colon', 'a%3Ab'],
+    ['129 characters', 'x'.repeat(129)],
+  ])('answers 400 with a JSON message for an id with %s', async (_label, rawId) => {
+    const response = await invoke(rawId);
+    expect(response.statusCode).toBe(400);
+    expect(header(response, 'content-type')).toBe('application/json');
+    expect(JSON.parse(response.body).message).toMatch(/productId/);
+  });
+
+  it('answers 405 with Allow for a method the resource does not serve', async () => {
+    const response = await invoke('prod-0001', 'DELETE');
+    expect(response.statusCode).toBe(405);
+    expect(header(response, 'allow')).toBe('GET, HEAD');
+    expect(JSON.parse(response.body).message).toMatch(/DELETE/);
+  });
+
+  it('fails open when Redis is killed: the read bypasses the cache and still answers 200', async () => {
+    await redis.kill();
+    const started = Date.now();
+    const response = await invoke('prod-0001');
+    expect(response.statusCode).toBe(200);
+    expect(header(response, 'x-cache')).toBe('BYPASS');
+    expect(JSON.parse(response.body)).toEqual(first);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
