@@ -44,7 +44,7 @@ describe('the API under faults', () => {
     proxy.fault = 'none';
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('1');
-    expect((await response.json()).message).toMatch(/temporarily unavailable/);
+    expect(((await response.json()) as { message: string }).message).toMatch(/temporarily unavailable/);
     expect((await get('prod-0001')).status).toBe(200);
   });
 

@@ -73,7 +73,7 @@ describe('the local stack over real HTTP (npm start)', () => {
     const response = await get(path);
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toBe('application/json');
-    expect((await response.json()).message).toMatch(/productId/);
+    expect(((await response.json()) as { message: string }).message).toMatch(/productId/);
   });
 
   it('accepts an id of exactly 128 characters', async () => {
@@ -84,7 +84,7 @@ describe('the local stack over real HTTP (npm start)', () => {
     const response = await get('/product/prod-0001', { method });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET, HEAD');
-    expect((await response.json()).message).toContain(method);
+    expect(((await response.json()) as { message: string }).message).toContain(method);
   });
 
   it('answers HEAD like GET, without a body', async () => {
