@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import type { ClusterOptions, RedisOptions } from 'ioredis';
 
 /** What the composition root knows about the Redis it should use (from Config.redis plus a fetched token). */
@@ -9,6 +10,8 @@ export interface RedisConnectionSettings {
   readonly commandTimeoutMs: number;
   /** An AUTH token (e.g. from Secrets Manager); replaces any password in the URL. */
   readonly authToken?: string | undefined;
+  /** Extra TLS options for rediss:// (e.g. a private CA for a local TLS server); ElastiCache needs none. */
+  readonly tls?: ConnectionOptions | undefined;
 }
 
 export interface RedisEndpoint {
@@ -42,7 +45,7 @@ export function buildConnectionOptions(settings: RedisConnectionSettings) {
     username,
     password: settings.authToken ?? urlPassword,
     // rediss:// turns TLS on with Node's default CA bundle and hostname check, which ElastiCache satisfies.
-    tls: parsed.protocol === 'rediss:' ? {} : undefined,
+    tls: parsed.protocol === 'rediss:' ? { ...settings.tls } : undefined,
     connectTimeout: settings.connectTimeoutMs,
     commandTimeout: settings.commandTimeoutMs,
     // Never retry a command on another connection: the engine fails open instead of waiting.
