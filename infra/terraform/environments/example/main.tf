@@ -1,0 +1,258 @@
+data "aws_availability_zones" "available" {
+  state = "available"
+}
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  account_id         = data.aws_caller_identity.current.account_id
+  partition          = data.aws_partition.current.partition
+  availability_zones = var.availability_zones != null ? var.availability_zones : slice(data.aws_availability_zones.available.names, 0, 2)
+
+  # Mirror of src/http/routes.ts (test/infra/routes.test.ts keeps the two equal). `function` is a
+  # key of the functions map passed to the API module.
+  routes = [
+    { method = "GET", path = "/product/{productId}", function = "api", authorization = "NONE" },
+  ]
+}
+
+# ---------------------------------------------------------------- encryption key
+
+# One customer managed key for the stack's secrets, cache, logs, alarm topic and pipeline artifacts.
+resource "aws_kms_key" "this" {
+  description         = "${var.name}: Redis token, cache at rest, logs, alarm topic, pipeline artifacts"
+  enable_key_rotation = true
+  policy              = data.aws_iam_policy_document.kms.json
+}
+
+resource "aws_kms_alias" "this" {
+  name          = "alias/${var.name}"
+  target_key_id = aws_kms_key.this.key_id
+}
+
+data "aws_iam_policy_document" "kms" {
+  # The account's default key-policy statement: IAM policies decide who uses the key. Without it no
+  # IAM principal (not even an administrator) could manage the key.
+  statement {
+    sid       = "AccountManagesKeyThroughIam"
+    actions   = ["kms:*"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid       = "CloudWatchLogsEncryptsLogGroups"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logs.${var.aws_region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "kms:EncryptionContext:aws:logs:arn"
+      values   = ["arn:${local.partition}:logs:${var.aws_region}:${local.account_id}:log-group:*"]
+    }
+  }
+
+  statement {
+    sid       = "CloudWatchAlarmsPublishToEncryptedTopic"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+# ---------------------------------------------------------------- data, network, cache
+
+module "table" {
+  source = "../../modules/table"
+
+  name                = var.table_name
+  deletion_protection = var.table_deletion_protection
+}
+
+module "network" {
+  source = "../../modules/network"
+
+  name               = var.name
+  vpc_cidr           = var.vpc_cidr
+  availability_zones = local.availability_zones
+  redis_ports        = module.cache.ports
+  dax_port           = var.dax_enabled ? module.dax[0].port : null
+}
+
+module "cache" {
+  source = "../../modules/cache"
+
+  name               = var.name
+  deployment         = var.cache_deployment
+  engine             = var.cache_engine
+  engine_version     = var.cache_engine_version
+  node_type          = var.cache_node_type
+  num_cache_clusters = var.cache_nodes
+  maxmemory_policy   = var.cache_maxmemory_policy
+  subnet_ids         = module.network.private_subnet_ids
+  security_group_ids = [module.network.redis_security_group_id]
+  kms_key_arn        = aws_kms_key.this.arn
+  log_retention_days = var.log_retention_days
+}
+
+module "dax" {
+  source = "../../modules/dax"
+  count  = var.dax_enabled ? 1 : 0
+
+  name               = var.name
+  node_type          = var.dax_node_type
+  item_ttl_seconds   = var.cache_ttl_seconds
+  table_arn          = module.table.arn
+  subnet_ids         = module.network.private_subnet_ids
+  security_group_ids = [module.network.dax_security_group_id]
+}
+
+# ---------------------------------------------------------------- functions
+
+# The read API may read items and the Redis token, nothing else.
+data "aws_iam_policy_document" "api_function" {
+  statement {
+    sid       = "ReadProducts"
+    actions   = ["dynamodb:GetItem", "dynamodb:BatchGetItem"]
+    resources = [module.table.arn]
+  }
+
+  statement {
+    sid       = "ReadRedisAuthToken"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [module.cache.auth_secret_arn]
+  }
+
+  statement {
+    sid       = "DecryptRedisAuthToken"
+    actions   = ["kms:Decrypt"]
+    resources = [aws_kms_key.this.arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["secretsmanager.${var.aws_region}.amazonaws.com"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.dax_enabled ? [module.dax[0].cluster_arn] : []
+
+    content {
+      sid       = "ReadProductsThroughDax"
+      actions   = ["dax:GetItem", "dax:BatchGetItem"]
+      resources = [statement.value]
+    }
+  }
+}
+
+module "api_function" {
+  source = "../../modules/function"
+
+  name        = "${var.name}-api"
+  description = "Aside read API: GET /product/{productId} through the cache"
+  source_dir  = "${var.build_dir}/functions/api"
+  handler     = "index.handler"
+  memory_size = var.api_memory_mb
+  # Well under API Gateway's 29 s: Redis and DynamoDB calls carry their own short timeouts.
+  timeout_seconds                = 10
+  reserved_concurrent_executions = var.api_reserved_concurrency
+  policy_json                    = data.aws_iam_policy_document.api_function.json
+  subnet_ids                     = module.network.private_subnet_ids
+  security_group_ids             = [module.network.lambda_security_group_id]
+  log_retention_days             = var.log_retention_days
+  kms_key_arn                    = aws_kms_key.this.arn
+
+  environment = merge(
+    {
+      TABLE_NAME            = module.table.name
+      REDIS_URL             = module.cache.redis_url
+      REDIS_MODE            = module.cache.redis_mode
+      REDIS_AUTH_SECRET_ARN = module.cache.auth_secret_arn
+      CACHE_KEY_PREFIX      = var.cache_key_prefix
+      CACHE_TTL_SECONDS     = tostring(var.cache_ttl_seconds)
+      METRICS_NAMESPACE     = var.metrics_namespace
+      SERVICE_NAME          = var.service_name
+      LOG_LEVEL             = var.log_level
+    },
+    var.dax_enabled ? { DAX_ENDPOINT = module.dax[0].endpoint_url } : {},
+  )
+}
+
+# ---------------------------------------------------------------- API
+
+module "api" {
+  source = "../../modules/api"
+
+  name       = var.name
+  stage_name = var.api_stage_name
+  routes     = local.routes
+  functions = {
+    api = {
+      function_name = module.api_function.function_name
+      invoke_arn    = module.api_function.invoke_arn
+    }
+  }
+  throttling_rate_limit       = var.api_throttling_rate_limit
+  throttling_burst_limit      = var.api_throttling_burst_limit
+  manage_account_logging_role = var.manage_api_gateway_account
+  waf_enabled                 = var.waf_enabled
+  log_retention_days          = var.log_retention_days
+  kms_key_arn                 = aws_kms_key.this.arn
+}
+
+# ---------------------------------------------------------------- observability
+
+module "observability" {
+  source = "../../modules/observability"
+
+  name                  = var.name
+  metrics_namespace     = var.metrics_namespace
+  service_name          = var.service_name
+  function_names        = [module.api_function.function_name]
+  api_name              = module.api.api_name
+  api_stage             = module.api.stage_name
+  cache_node_ids        = module.cache.node_ids
+  serverless_cache_name = module.cache.serverless_cache_name
+  alarm_email           = var.alarm_email
+  kms_key_arn           = aws_kms_key.this.arn
+}
+
+# ---------------------------------------------------------------- pipeline
+
+module "pipeline" {
+  source = "../../modules/pipeline"
+  count  = var.pipeline_repository_id == null ? 0 : 1
+
+  name                   = "${var.name}-deploy"
+  repository_id          = var.pipeline_repository_id
+  branch                 = var.pipeline_branch
+  connection_arn         = var.pipeline_connection_arn
+  state_bucket_name      = var.pipeline_state_bucket
+  state_key              = var.pipeline_state_key
+  plan_secret_arns       = [module.cache.auth_secret_arn]
+  apply_role_policy_arns = var.pipeline_apply_policy_arns
+  approval_topic_arn     = module.observability.alarm_topic_arn
+  kms_key_arn            = aws_kms_key.this.arn
+  log_retention_days     = var.log_retention_days
+}

@@ -1,0 +1,265 @@
+variable "aws_region" {
+  description = "AWS region of the whole stack."
+  type        = string
+  default     = "us-east-1"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.aws_region))
+    error_message = "aws_region must be a region name such as us-east-1."
+  }
+}
+
+variable "availability_zones" {
+  description = "Availability zones of the private subnets (at least two); null takes the region's first two."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.availability_zones == null || length(coalesce(var.availability_zones, [])) >= 2
+    error_message = "Give at least two availability zones, or null."
+  }
+}
+
+variable "name" {
+  description = "Name of this deployment; prefixes every resource."
+  type        = string
+  default     = "aside"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,14}$", var.name))
+    error_message = "name must be 2-15 lowercase letters, digits or dashes, starting with a letter."
+  }
+}
+
+variable "vpc_cidr" {
+  description = "IPv4 CIDR block of the VPC."
+  type        = string
+  default     = "10.40.0.0/16"
+}
+
+variable "build_dir" {
+  description = "Output folder of `npm run build` (holds functions/<name>/index.mjs), relative to this folder."
+  type        = string
+  default     = "../../../../dist"
+}
+
+variable "table_name" {
+  description = "Name of the DynamoDB table."
+  type        = string
+  default     = "Products"
+}
+
+variable "table_deletion_protection" {
+  description = "Protect the table from deletion. Set false (and apply) before `terraform destroy`."
+  type        = bool
+  default     = true
+}
+
+variable "cache_deployment" {
+  description = "replication_group (provisioned nodes, Multi-AZ failover) or serverless (ElastiCache Serverless)."
+  type        = string
+  default     = "replication_group"
+
+  validation {
+    condition     = contains(["replication_group", "serverless"], var.cache_deployment)
+    error_message = "cache_deployment must be replication_group or serverless."
+  }
+}
+
+variable "cache_engine" {
+  description = "valkey or redis (Redis OSS)."
+  type        = string
+  default     = "valkey"
+
+  validation {
+    condition     = contains(["valkey", "redis"], var.cache_engine)
+    error_message = "cache_engine must be valkey or redis."
+  }
+}
+
+variable "cache_engine_version" {
+  description = "Pinned 7.x engine version of the replication group."
+  type        = string
+  default     = "7.2"
+}
+
+variable "cache_node_type" {
+  description = "Node type of the replication group."
+  type        = string
+  default     = "cache.t4g.small"
+}
+
+variable "cache_nodes" {
+  description = "Nodes of the replication group (at least two: primary and replica in different zones)."
+  type        = number
+  default     = 2
+}
+
+variable "cache_maxmemory_policy" {
+  description = "Redis maxmemory-policy of the replication group."
+  type        = string
+  default     = "volatile-lru"
+}
+
+variable "cache_key_prefix" {
+  description = "CACHE_KEY_PREFIX: prefix of every key Aside writes."
+  type        = string
+  default     = "aside"
+
+  validation {
+    condition     = can(regex("^[a-z0-9-]{1,32}$", var.cache_key_prefix))
+    error_message = "cache_key_prefix must be 1-32 lowercase letters, digits or dashes."
+  }
+}
+
+variable "cache_ttl_seconds" {
+  description = "CACHE_TTL_SECONDS: freshness of a cached item."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.cache_ttl_seconds >= 1
+    error_message = "cache_ttl_seconds must be at least 1."
+  }
+}
+
+variable "dax_enabled" {
+  description = "Deploy a DAX cluster and point the functions' DynamoDB reads at it (DAX_ENDPOINT)."
+  type        = bool
+  default     = false
+}
+
+variable "dax_node_type" {
+  description = "DAX node type."
+  type        = string
+  default     = "dax.t3.small"
+}
+
+variable "api_memory_mb" {
+  description = "Memory of the read API function, in MB."
+  type        = number
+  default     = 512
+}
+
+variable "api_reserved_concurrency" {
+  description = "Reserved (and maximum) concurrency of the read API function; -1 for none. New accounts may have too small a concurrency quota to reserve any."
+  type        = number
+  default     = -1
+}
+
+variable "api_stage_name" {
+  description = "API Gateway stage name."
+  type        = string
+  default     = "v1"
+}
+
+variable "api_throttling_rate_limit" {
+  description = "API requests per second before 429."
+  type        = number
+  default     = 100
+}
+
+variable "api_throttling_burst_limit" {
+  description = "API burst above the rate limit."
+  type        = number
+  default     = 200
+}
+
+variable "manage_api_gateway_account" {
+  description = "Set the account-wide API Gateway logging role of this region (false if another stack does)."
+  type        = bool
+  default     = true
+}
+
+variable "waf_enabled" {
+  description = "Protect the API with AWS WAF (rate limit per IP and AWS managed rules)."
+  type        = bool
+  default     = false
+}
+
+variable "metrics_namespace" {
+  description = "METRICS_NAMESPACE: CloudWatch namespace of the app's metrics."
+  type        = string
+  default     = "Aside"
+}
+
+variable "service_name" {
+  description = "SERVICE_NAME: the `service` dimension of the app's metrics and logs."
+  type        = string
+  default     = "aside"
+}
+
+variable "log_level" {
+  description = "LOG_LEVEL of the functions."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "SILENT", "CRITICAL"], var.log_level)
+    error_message = "log_level must be TRACE, DEBUG, INFO, WARN, ERROR, SILENT or CRITICAL."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of every log group of the stack, in days."
+  type        = number
+  default     = 30
+}
+
+variable "alarm_email" {
+  description = "E-mail address notified by the alarms (confirm the subscription mail); null for none."
+  type        = string
+  default     = null
+}
+
+variable "pipeline_repository_id" {
+  description = "owner/name of the repository the pipeline deploys; null deploys no pipeline."
+  type        = string
+  default     = null
+}
+
+variable "pipeline_branch" {
+  description = "Branch the pipeline deploys."
+  type        = string
+  default     = "main"
+}
+
+variable "pipeline_connection_arn" {
+  description = "Existing CodeStar connection for the pipeline; null creates one (authorize it in the console)."
+  type        = string
+  default     = null
+}
+
+variable "pipeline_state_bucket" {
+  description = "State bucket this stack was initialised with (the pipeline plans and applies with the same state)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.pipeline_repository_id == null || var.pipeline_state_bucket != null
+    error_message = "pipeline_state_bucket is required when pipeline_repository_id is set."
+  }
+}
+
+variable "pipeline_state_key" {
+  description = "State key this stack was initialised with."
+  type        = string
+  default     = "aside/example.tfstate"
+}
+
+variable "pipeline_apply_policy_arns" {
+  description = "Managed policies for the pipeline's apply role (it creates this whole stack, IAM roles included)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = var.pipeline_repository_id == null || length(var.pipeline_apply_policy_arns) > 0
+    error_message = "pipeline_apply_policy_arns is required when pipeline_repository_id is set."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,31 @@
+terraform {
+  # 1.10: S3 native state locking (use_lockfile).
+  required_version = ">= 1.10"
+
+  # Partial configuration: bucket, key and region come from `terraform init -backend-config=...`
+  # (docs/deploy-to-aws.md), so no account-specific name is committed.
+  backend "s3" {}
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "6.26.0"
+    }
+    random = {
+      source  = "hashicorp/random"
+      version = "3.7.2"
+    }
+    archive = {
+      source  = "hashicorp/archive"
+      version = "2.7.1"
+    }
+  }
+}
+
+provider "aws" {
+  region = var.aws_region
+
+  default_tags {
+    tags = merge(var.tags, { Application = "aside", Environment = var.name })
+  }
+}

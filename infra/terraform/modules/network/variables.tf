@@ -1,0 +1,58 @@
+variable "name" {
+  description = "Name prefix for every resource in this module."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,30}$", var.name))
+    error_message = "name must be 2-31 lowercase letters, digits or dashes, starting with a letter."
+  }
+}
+
+variable "vpc_cidr" {
+  description = "IPv4 CIDR block of the VPC."
+  type        = string
+  default     = "10.40.0.0/16"
+
+  validation {
+    condition     = can(cidrhost(var.vpc_cidr, 0))
+    error_message = "vpc_cidr must be a valid IPv4 CIDR block."
+  }
+}
+
+variable "availability_zones" {
+  description = "Availability zones for the private subnets (one subnet each). At least two, so Redis Multi-AZ and Lambda survive the loss of one zone."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.availability_zones) >= 2 && length(distinct(var.availability_zones)) == length(var.availability_zones)
+    error_message = "Give at least two distinct availability zones."
+  }
+}
+
+variable "redis_ports" {
+  description = "TCP ports the functions use to reach the cache: [6379] for a replication group, [6379, 6380] for ElastiCache Serverless (6380 is its reader endpoint)."
+  type        = list(number)
+  default     = [6379]
+
+  validation {
+    condition     = length(var.redis_ports) > 0 && alltrue([for p in var.redis_ports : p >= 1024 && p <= 65535])
+    error_message = "redis_ports must list ports between 1024 and 65535."
+  }
+}
+
+variable "dax_port" {
+  description = "Port of the optional DAX cluster (9111 with TLS, 8111 without); null when DAX is not deployed."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.dax_port == null || contains([8111, 9111], coalesce(var.dax_port, 0))
+    error_message = "dax_port must be 8111, 9111 or null."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource in this module."
+  type        = map(string)
+  default     = {}
+}

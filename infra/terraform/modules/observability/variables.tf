@@ -1,0 +1,100 @@
+variable "name" {
+  description = "Prefix of the dashboard, alarms and topic."
+  type        = string
+}
+
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the app's EMF metrics (METRICS_NAMESPACE)."
+  type        = string
+  default     = "Aside"
+}
+
+variable "service_name" {
+  description = "Value of the app's `service` metric dimension (SERVICE_NAME)."
+  type        = string
+  default     = "aside"
+}
+
+variable "function_names" {
+  description = "Lambda functions to chart and alarm on."
+  type        = list(string)
+}
+
+variable "api_name" {
+  description = "Name of the REST API (ApiName dimension)."
+  type        = string
+}
+
+variable "api_stage" {
+  description = "Stage of the REST API (Stage dimension)."
+  type        = string
+}
+
+variable "cache_node_ids" {
+  description = "Replication group node IDs (CacheClusterId dimension); empty with Serverless."
+  type        = list(string)
+  default     = []
+}
+
+variable "serverless_cache_name" {
+  description = "Name of the ElastiCache Serverless cache (clusterId dimension), or null."
+  type        = string
+  default     = null
+}
+
+variable "alarm_email" {
+  description = "Address subscribed to the alarm topic (AWS sends a confirmation mail); null for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_email == null || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", coalesce(var.alarm_email, "x")))
+    error_message = "alarm_email must be an e-mail address or null."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "KMS key encrypting the alarm topic (its key policy must let CloudWatch use it)."
+  type        = string
+}
+
+variable "hit_ratio_alarm_percent" {
+  description = "Alarm when the cache hit ratio stays below this percentage."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.hit_ratio_alarm_percent >= 0 && var.hit_ratio_alarm_percent <= 100
+    error_message = "hit_ratio_alarm_percent must be between 0 and 100."
+  }
+}
+
+variable "api_p99_latency_alarm_ms" {
+  description = "Alarm when the API's p99 latency stays above this many milliseconds."
+  type        = number
+  default     = 1000
+}
+
+variable "cache_memory_alarm_percent" {
+  description = "Alarm when a cache node's memory use stays above this percentage (evictions follow)."
+  type        = number
+  default     = 80
+}
+
+variable "cache_cpu_alarm_percent" {
+  description = "Alarm when a cache node's engine CPU stays above this percentage."
+  type        = number
+  default     = 80
+}
+
+variable "cache_connections_alarm" {
+  description = "Alarm when a cache node holds more client connections than this (each warm Lambda environment holds one)."
+  type        = number
+  default     = 5000
+}
+
+variable "tags" {
+  description = "Tags added to every resource in this module."
+  type        = map(string)
+  default     = {}
+}
