@@ -190,3 +190,8 @@ export function stringList(value: unknown): string[] {
   if (!Array.isArray(value)) return [String(value)];
   return value.map(String);
 }
+
+/** `${inner}` as hcl2json renders an expression attribute (spelt out so it never reads as a JS template). */
+export function expr(inner: string): string {
+  return `$\{${inner}}`;
+}
