@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import {
+  allOfType,
+  type Body,
+  blocksOf,
+  expr,
+  isBody,
+  isExpression,
+  loadTerraform,
+  only,
+  resource,
+  terraformDir,
+} from './support/load-terraform.js';
+
+const SECRET_ATTRIBUTE = /(password|passwords|auth_token|secret_string|token)$/i;
+
+/** Every literal (non-expression) value sitting under a secret-looking attribute name. */
+function literalSecrets(value: unknown, path: string, found: string[]): void {
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) literalSecrets(item, `${path}[${index}]`, found);
+  } else if (isBody(value)) {
+    for (const [key, child] of Object.entries(value)) {
+      const childPath = `${path}.${key}`;
+      const values = Array.isArray(child) ? child : [child];
+      if (
+        SECRET_ATTRIBUTE.test(key) &&
+        values.some((item) => typeof item === 'string' && !isExpression(item))
+      ) {
+        found.push(childPath);
+      }
+      literalSecrets(child, childPath, found);
+    }
+  }
+}
+
+describe('encryption, TLS and authentication', async () => {
+  const cache = await terraformDir('modules/cache');
+  const replicationGroup = resource(cache, 'aws_elasticache_replication_group', 'this');
+  const serverless = resource(cache, 'aws_elasticache_serverless_cache', 'this');
+
+  it('keeps no secret as a literal anywhere', async () => {
+    const found: string[] = [];
+    for (const type of ['resource', 'data'] as const) {
+      for (const dir of (await loadTerraform()).values()) {
+        for (const [resourceType, byName] of type === 'resource' ? dir.resources : dir.data) {
+          for (const [name, body] of byName)
+            literalSecrets(body, `${dir.name} ${resourceType}.${name}`, found);
+        }
+      }
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('generates the Redis token and keeps it only in a KMS-encrypted Secrets Manager secret', () => {
+    expect(resource(cache, 'random_password', 'auth').length).toBeGreaterThanOrEqual(32);
+    expect(resource(cache, 'aws_secretsmanager_secret', 'auth').kms_key_id).toBe(expr('var.kms_key_arn'));
+    expect(resource(cache, 'aws_secretsmanager_secret_version', 'auth').secret_string).toBe(
+      expr('random_password.auth.result'),
+    );
+    const user = resource(cache, 'aws_elasticache_user', 'default');
+    expect(user.no_password_required).toBeUndefined();
+    const mode = only(user.authentication_mode);
+    expect(mode).toEqual({ type: 'password', passwords: [expr('random_password.auth.result')] });
+    expect(resource(cache, 'aws_elasticache_user_group', 'this').user_ids).toEqual([
+      expr('aws_elasticache_user.default.user_id'),
+    ]);
+  });
+
+  it('makes the replication group Multi-AZ with failover, TLS required, encrypted and authenticated', () => {
+    expect(replicationGroup).toMatchObject({
+      automatic_failover_enabled: true,
+      multi_az_enabled: true,
+      transit_encryption_enabled: true,
+      transit_encryption_mode: 'required',
+      at_rest_encryption_enabled: true,
+      kms_key_id: expr('var.kms_key_arn'),
+      user_group_ids: [expr('aws_elasticache_user_group.this.user_group_id')],
+      num_cache_clusters: expr('var.num_cache_clusters'),
+      engine_version: expr('var.engine_version'),
+    });
+    expect(JSON.stringify(cache.variables.get('num_cache_clusters')?.validation)).toContain(
+      'var.num_cache_clusters >= 2',
+    );
+    expect(cache.variables.get('engine_version')?.default).toMatch(/^7\.\d+$/);
+  });
+
+  it('sets an explicit maxmemory-policy and delivers the slow log', () => {
+    const parameters = blocksOf(resource(cache, 'aws_elasticache_parameter_group', 'this'), 'parameter');
+    expect(parameters).toContainEqual({ name: 'maxmemory-policy', value: expr('var.maxmemory_policy') });
+    expect(replicationGroup.parameter_group_name).toBe(expr('aws_elasticache_parameter_group.this[0].name'));
+    expect(blocksOf(replicationGroup, 'log_delivery_configuration')).toContainEqual(
+      expect.objectContaining({ log_type: 'slow-log', destination_type: 'cloudwatch-logs' }),
+    );
+  });
+
+  it('encrypts and authenticates the Serverless option the same way', () => {
+    expect(serverless.kms_key_id).toBe(expr('var.kms_key_arn'));
+    expect(serverless.user_group_id).toBe(expr('aws_elasticache_user_group.this.user_group_id'));
+    expect(serverless.major_engine_version).toBe('7');
+  });
+
+  it('hands the functions a TLS URL and the secret ARN, never the token', async () => {
+    const outputs = cache.outputs;
+    expect(outputs.get('redis_url')?.value).toMatch(/^rediss:\/\//);
+    expect(outputs.get('auth_secret_arn')?.value).toBe(expr('aws_secretsmanager_secret.auth.arn'));
+    const leaks = [...outputs].filter(([, body]) => JSON.stringify(body.value).includes('random_password'));
+    expect(leaks).toEqual([]);
+  });
+
+  it('protects the Products table: on-demand, PITR, SSE, stream, deletion protection', async () => {
+    const table = resource(await terraformDir('modules/table'), 'aws_dynamodb_table', 'this');
+    expect(table).toMatchObject({
+      billing_mode: 'PAY_PER_REQUEST',
+      hash_key: 'productId',
+      attribute: [{ name: 'productId', type: 'S' }],
+      point_in_time_recovery: [{ enabled: true }],
+      stream_enabled: true,
+      stream_view_type: 'NEW_AND_OLD_IMAGES',
+      deletion_protection_enabled: expr('var.deletion_protection'),
+    });
+    expect(only(table.server_side_encryption).enabled).toBe(true);
+  });
+
+  it('encrypts DAX at rest and in transit', async () => {
+    const dax = resource(await terraformDir('modules/dax'), 'aws_dax_cluster', 'this');
+    expect(dax.cluster_endpoint_encryption_type).toBe('TLS');
+    expect(only(dax.server_side_encryption).enabled).toBe(true);
+  });
+
+  it('encrypts every log group with the key and bounds its retention', async () => {
+    const groups = await allOfType('aws_cloudwatch_log_group');
+    expect(groups.length).toBeGreaterThanOrEqual(4);
+    for (const { dir, name, body } of groups) {
+      expect(body.kms_key_id, `${dir.name} ${name}`).toBe(expr('var.kms_key_arn'));
+      expect(body.retention_in_days, `${dir.name} ${name}`).toBeDefined();
+    }
+  });
+
+  it('encrypts the alarm topic, the pipeline artifacts and rotates the key', async () => {
+    const [topic] = await allOfType('aws_sns_topic');
+    expect(topic?.body.kms_master_key_id).toBe(expr('var.kms_key_arn'));
+    const pipeline = await terraformDir('modules/pipeline');
+    const sse = only(
+      only(resource(pipeline, 'aws_s3_bucket_server_side_encryption_configuration', 'artifacts').rule)
+        .apply_server_side_encryption_by_default,
+    );
+    expect(sse).toEqual({ sse_algorithm: 'aws:kms', kms_master_key_id: expr('var.kms_key_arn') });
+    expect(resource(pipeline, 'aws_s3_bucket_public_access_block', 'artifacts')).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(
+      only(resource(pipeline, 'aws_s3_bucket_versioning', 'artifacts').versioning_configuration).status,
+    ).toBe('Enabled');
+    const codebuild = resource(pipeline, 'aws_codebuild_project', 'this');
+    expect(codebuild.encryption_key).toBe(expr('var.kms_key_arn'));
+    const env = await terraformDir('environments/example');
+    expect(resource(env, 'aws_kms_key', 'this').enable_key_rotation).toBe(true);
+  });
+
+  it('requires TLS to the artifacts bucket', async () => {
+    const pipeline = await terraformDir('modules/pipeline');
+    const document = pipeline.data.get('aws_iam_policy_document')?.get('artifacts_bucket') as Body;
+    const [deny] = blocksOf(document, 'statement');
+    expect(deny).toMatchObject({ effect: 'Deny', actions: ['s3:*'] });
+    expect(blocksOf(deny as Body, 'condition')).toEqual([
+      { test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] },
+    ]);
+  });
+});
