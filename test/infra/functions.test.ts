@@ -1,0 +1,153 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundlePath, LAMBDA_FUNCTIONS, LAMBDA_HANDLER } from '../../scripts/lambda-functions.js';
+import {
+  type Body,
+  dataSource,
+  expr,
+  moduleSource,
+  REPO_ROOT,
+  referencesIn,
+  resource,
+  type TerraformDir,
+  terraformDir,
+} from './support/load-terraform.js';
+
+interface DeployedFunction {
+  readonly call: string;
+  readonly handler: unknown;
+  /** Where Terraform zips the bundle from, resolved with the variables' defaults. */
+  readonly bundle: string;
+  readonly body: Body;
+}
+
+/** Substitutes `${var.x}` with the variable's default so a path can be resolved on disk. */
+function withDefaults(dir: TerraformDir, expression: string): string {
+  return expression.replace(/\$\{var\.(\w+)\}/g, (_, name: string) => {
+    const value = dir.variables.get(name)?.default;
+    if (typeof value !== 'string') throw new Error(`${dir.name}: var.${name} has no string default`);
+    return value;
+  });
+}
+
+async function deployedFunctions(): Promise<DeployedFunction[]> {
+  const env = await terraformDir('environments/example');
+  const functionModule = await terraformDir('modules/function');
+  const found: DeployedFunction[] = [];
+  for (const [call, body] of env.modules) {
+    if ((await moduleSource(env, body)) !== functionModule) continue;
+    const sourceDir = withDefaults(env, String(body.source_dir));
+    found.push({
+      call,
+      handler: body.handler ?? functionModule.variables.get('handler')?.default,
+      bundle: resolve(env.path, sourceDir, 'index.mjs'),
+      body,
+    });
+  }
+  return found;
+}
+
+/** The variables src/config/config.ts reads (its zod schema's keys). */
+function appEnvironmentVariables(): Set<string> {
+  const source = readFileSync(join(REPO_ROOT, 'src/config/config.ts'), 'utf8');
+  const schema = source.slice(source.indexOf('const environmentSchema'), source.indexOf('});'));
+  return new Set([...schema.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((match) => match[1] as string));
+}
+
+describe('functions', async () => {
+  const functionModule = await terraformDir('modules/function');
+  const lambda = resource(functionModule, 'aws_lambda_function', 'this');
+  const deployed = await deployedFunctions();
+  const outDir = mkdtempSync(join(tmpdir(), 'aside-functions-'));
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('deploys exactly the functions of scripts/lambda-functions.ts, from their bundle paths', () => {
+    const expected = LAMBDA_FUNCTIONS.map((fn) => resolve(REPO_ROOT, bundlePath(fn.name))).sort();
+    expect(deployed.map((fn) => fn.bundle).sort()).toEqual(expected);
+  });
+
+  it('uses the handler every bundle exports', () => {
+    for (const fn of deployed) expect(fn.handler, fn.call).toBe(LAMBDA_HANDLER);
+    expect(lambda.handler).toBe(expr('var.handler'));
+  });
+
+  it('zips the bundle folder it is given and deploys that zip', () => {
+    const archive = dataSource(functionModule, 'archive_file', 'this');
+    expect(archive).toMatchObject({ type: 'zip', source_dir: expr('var.source_dir') });
+    expect(lambda.filename).toBe(expr('data.archive_file.this.output_path'));
+    expect(lambda.source_code_hash).toBe(expr('data.archive_file.this.output_base64sha256'));
+  });
+
+  it.each(LAMBDA_FUNCTIONS.map((fn) => [fn.name, fn] as const))(
+    '%s: the entry bundles to index.mjs exporting handler',
+    async (name, fn) => {
+      expect(existsSync(join(REPO_ROOT, fn.entry)), fn.entry).toBe(true);
+      const target = join(outDir, name);
+      // The same shape as scripts/build.ts: one ESM entry chunk for nodejs22.x.
+      const result = await build({
+        absWorkingDir: REPO_ROOT,
+        entryPoints: { index: fn.entry },
+        outdir: target,
+        outExtension: { '.js': '.mjs' },
+        splitting: true,
+        bundle: true,
+        platform: 'node',
+        target: 'node22',
+        format: 'esm',
+        metafile: true,
+        logLevel: 'silent',
+      });
+      const entry = Object.entries(result.metafile.outputs).find(([file]) => file.endsWith('/index.mjs'));
+      expect(entry, 'index.mjs in the build output').toBeDefined();
+      expect(existsSync(join(target, 'index.mjs'))).toBe(true);
+      expect(entry?.[1].exports).toContain(LAMBDA_HANDLER.split('.')[1]);
+    },
+    60_000,
+  );
+
+  it('runs nodejs22.x on arm64 in the VPC, traced, with JSON logs in its own group', () => {
+    expect(lambda).toMatchObject({
+      runtime: 'nodejs22.x',
+      architectures: ['arm64'],
+      tracing_config: [{ mode: 'Active' }],
+      reserved_concurrent_executions: expr('var.reserved_concurrent_executions'),
+      vpc_config: [
+        { subnet_ids: expr('var.subnet_ids'), security_group_ids: expr('var.security_group_ids') },
+      ],
+      logging_config: [{ log_format: 'JSON', log_group: expr('aws_cloudwatch_log_group.this.name') }],
+    });
+    expect(resource(functionModule, 'aws_cloudwatch_log_group', 'this').retention_in_days).toBe(
+      expr('var.log_retention_days'),
+    );
+  });
+
+  it('sets only environment variables the app reads, including the ones it needs on AWS', async () => {
+    const known = appEnvironmentVariables();
+    expect(known.has('REDIS_URL')).toBe(true);
+    for (const fn of deployed) {
+      const environment = String(fn.body.environment);
+      const names = [...environment.matchAll(/\b([A-Z][A-Z0-9_]+)\s*=/g)].map((match) => match[1] as string);
+      expect(
+        names.filter((name) => !known.has(name)),
+        fn.call,
+      ).toEqual([]);
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'TABLE_NAME',
+          'REDIS_URL',
+          'REDIS_MODE',
+          'REDIS_AUTH_SECRET_ARN',
+          'METRICS_NAMESPACE',
+          'SERVICE_NAME',
+          'DAX_ENDPOINT',
+        ]),
+      );
+      // DAX_ENDPOINT only when DAX is deployed.
+      expect(environment).toContain('var.dax_enabled ? { DAX_ENDPOINT = module.dax[0].endpoint_url } : {}');
+      expect(await referencesIn(environment)).toContain('module.cache.auth_secret_arn');
+    }
+  });
+});
