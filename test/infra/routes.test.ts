@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { ROUTES } from '../../src/http/routes.js';
+import {
+  type Body,
+  expr,
+  isBody,
+  moduleCall,
+  moduleSource,
+  only,
+  resource,
+  terraformDir,
+} from './support/load-terraform.js';
+
+interface TerraformRoute {
+  method: string;
+  path: string;
+  function: string;
+  authorization: string;
+}
+
+const routeKey = (route: { method: string; path: string; authorization: string }) =>
+  `${route.method} ${route.path} ${route.authorization}`;
+
+describe('API Gateway routes', async () => {
+  const env = await terraformDir('environments/example');
+  const api = await terraformDir('modules/api');
+  const declared = env.locals.get('routes') as TerraformRoute[];
+  const call = moduleCall(env, 'api');
+
+  it('declares the routes as literal data the checks can read', () => {
+    expect(Array.isArray(declared)).toBe(true);
+    expect(call.routes).toBe(expr('local.routes'));
+  });
+
+  it('has a method for every route the app serves, and serves every method', () => {
+    expect(declared.map(routeKey).sort()).toEqual(ROUTES.map(routeKey).sort());
+  });
+
+  it('points every route at a function deployed by the function module', async () => {
+    const functions = call.functions;
+    expect(isBody(functions)).toBe(true);
+    const functionModule = await terraformDir('modules/function');
+    for (const route of declared) {
+      const target = (functions as Body)[route.function];
+      expect(target, route.path).toBeDefined();
+      const invokeArn = String((target as Body).invoke_arn);
+      const callName = /^\$\{module\.(\w+)\.invoke_arn\}$/.exec(invokeArn)?.[1] ?? '';
+      expect(await moduleSource(env, moduleCall(env, callName))).toBe(functionModule);
+    }
+  });
+
+  it('fits every route path into the resource tree the module builds (at most four segments)', () => {
+    for (const route of ROUTES) {
+      expect(route.path).toMatch(/^(\/([A-Za-z0-9._-]+|\{[A-Za-z0-9_]+\+?\})){1,4}$/);
+    }
+  });
+
+  it('makes one method per route, with the route authorization (AWS_IAM routes become IAM-authorized)', () => {
+    const method = resource(api, 'aws_api_gateway_method', 'this');
+    expect(method).toMatchObject({
+      for_each: expr('local.routes'),
+      http_method: expr('each.value.method'),
+      authorization: expr('each.value.authorization'),
+      resource_id: expr('local.resource_ids[each.value.path]'),
+    });
+    expect(String(api.locals.get('routes'))).toContain('for route in var.routes');
+    const conditions = (api.variables.get('routes')?.validation as Body[]).map((rule) =>
+      String(rule.condition),
+    );
+    expect(conditions).toContainEqual(
+      expect.stringContaining('contains(["NONE", "AWS_IAM"], r.authorization)'),
+    );
+  });
+
+  it('integrates each method with its function through AWS_PROXY', () => {
+    expect(resource(api, 'aws_api_gateway_integration', 'this')).toMatchObject({
+      for_each: expr('local.routes'),
+      type: 'AWS_PROXY',
+      integration_http_method: 'POST',
+      uri: expr('var.functions[each.value.function].invoke_arn'),
+    });
+  });
+
+  it("scopes each Lambda permission to this API's execution ARN, stage, method and path", () => {
+    const permission = resource(api, 'aws_lambda_permission', 'this');
+    expect(permission.for_each).toBe(expr('local.routes'));
+    expect(permission.principal).toBe('apigateway.amazonaws.com');
+    // hcl2json renders the method conditional as a template directive.
+    expect(permission.source_arn).toBe(
+      `${expr('aws_api_gateway_rest_api.this.execution_arn')}/${expr('var.stage_name')}/` +
+        `%{if each.value.method == "ANY"}*%{else}${expr('each.value.method')}%{endif}` +
+        expr('replace(each.value.path, "/\\\\{[^/]+\\\\}/", "*")'),
+    );
+  });
+
+  it('redeploys when routes, methods or integrations change', () => {
+    const deployment = resource(api, 'aws_api_gateway_deployment', 'this');
+    const trigger = String(only(deployment.triggers ? [deployment.triggers] : []).redeployment);
+    for (const part of ['local.routes', 'aws_api_gateway_method.this', 'aws_api_gateway_integration.this']) {
+      expect(trigger).toContain(part);
+    }
+    expect(only(deployment.lifecycle).create_before_destroy).toBe(true);
+  });
+
+  it('logs, traces and throttles the stage; WAF is an option', () => {
+    const stage = resource(api, 'aws_api_gateway_stage', 'this');
+    expect(stage.xray_tracing_enabled).toBe(true);
+    expect(only(stage.access_log_settings).destination_arn).toBe(expr('aws_cloudwatch_log_group.access.arn'));
+    const settings = only(resource(api, 'aws_api_gateway_method_settings', 'all').settings);
+    expect(settings).toMatchObject({
+      throttling_rate_limit: expr('var.throttling_rate_limit'),
+      throttling_burst_limit: expr('var.throttling_burst_limit'),
+    });
+    expect(resource(api, 'aws_wafv2_web_acl_association', 'this').count).toBe(
+      expr('var.waf_enabled ? 1 : 0'),
+    );
+  });
+
+  it('outputs the invoke URL', () => {
+    expect(env.outputs.get('api_invoke_url')?.value).toBe(expr('module.api.invoke_url'));
+  });
+});
