@@ -23,8 +23,9 @@ export class CacheStoreError extends Error {
 }
 
 const AUTH_REPLY = /^(NOAUTH|WRONGPASS|NOPERM)\b|invalid password|invalid username-password/i;
-// ioredis reports a missed command timeout and a missed connect timeout with these messages.
-const TIMEOUT_MESSAGE = /^Command timed out$|ETIMEDOUT/;
+// ioredis's message for a command that got no reply within commandTimeout. A connect timeout is not one:
+// that server was never reachable, so it counts as unavailable.
+const TIMEOUT_MESSAGE = /^Command timed out$/;
 
 /**
  * Maps whatever ioredis rejected with to a CacheStoreError. `lastConnectionError` is the most recent

@@ -1,6 +1,6 @@
 import type { CacheStore } from '../../core/cache-store.js';
 import type { RedisClient } from './create-redis-client.js';
-import { CacheStoreError, toCacheStoreError } from './errors.js';
+import { toCacheStoreError } from './errors.js';
 
 /**
  * CacheStore on one ioredis client (standalone or cluster): plain GET, SET PX and UNLINK. Every failure
@@ -82,9 +82,7 @@ export class RedisCacheStore implements CacheStore {
     try {
       return await command();
     } catch (error) {
-      throw error instanceof CacheStoreError
-        ? error
-        : toCacheStoreError(error, operation, this.lastConnectionError);
+      throw toCacheStoreError(error, operation, this.lastConnectionError);
     }
   }
 }

@@ -129,6 +129,20 @@ describe('Redis standalone faults', () => {
   });
 });
 
+describe('Redis out of memory', () => {
+  it('rejects a write with CACHE_STORE_COMMAND_FAILED (OOM) and keeps serving reads', async () => {
+    const { store } = await serverAndStore(['--maxmemory', '2mb', '--maxmemory-policy', 'noeviction']);
+    await store.set('oom:p:{first}', 'kept', 60_000);
+    const chunk = 'x'.repeat(256 * 1024);
+    const rejection = await rejectionOf(async () => {
+      for (let index = 0; index < 64; index++) await store.set(`oom:p:{${index}}`, chunk, 60_000);
+    });
+    expect(rejection.error.code).toBe('CACHE_STORE_COMMAND_FAILED');
+    expect(rejection.error.message).toContain('OOM');
+    expect(await store.get('oom:p:{first}')).toBe('kept');
+  });
+});
+
 describe('Redis AUTH', () => {
   const password = 'p@ss:w/rd';
   const userUrl = (server: TestRedisServer, secret: string, username = '') =>
