@@ -59,7 +59,8 @@ function spawnRedisServer(port: number, extraArgs: readonly string[]): Promise<R
   ];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // A server must not outlive the process that started it, even when that process crashes.
+  // A server must not outlive the process that started it, also when that process exits on an error.
+  // (Ctrl+C reaches the child directly: it shares the terminal's process group.)
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   exited.then(() => process.off('exit', killOnExit));
