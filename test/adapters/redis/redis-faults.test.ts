@@ -23,6 +23,8 @@ import {
 const FAIL_FAST_BOUND_MS = 1_000;
 const HANG_BOUND_MS = 2_000;
 const RECOVERY_DEADLINE_MS = 8_000;
+// The production default, for the tests that are about the command timeout itself.
+const COMMAND_TIMEOUT_MS = 150;
 
 /** Runs `operation`, expecting a CacheStoreError; returns it with how long the rejection took. */
 async function rejectionOf(
@@ -55,10 +57,10 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function serverAndStore(args: readonly string[] = []) {
+async function serverAndStore(args: readonly string[] = [], commandTimeoutMs = TEST_COMMAND_TIMEOUT_MS) {
   const server = await startTestRedis(args);
   cleanups.push(() => server.stop());
-  const store = await openRedisStore(server.url);
+  const store = await openRedisStore(server.url, 'standalone', { commandTimeoutMs });
   cleanups.push(() => store.close());
   return { server, store };
 }
@@ -83,7 +85,7 @@ describe('Redis standalone faults', () => {
   });
 
   it('times out with CACHE_STORE_TIMEOUT while the server is frozen, and recovers when it resumes', async () => {
-    const { server, store } = await serverAndStore();
+    const { server, store } = await serverAndStore([], COMMAND_TIMEOUT_MS);
     await store.set('fault:p:{2}', 'before', 60_000);
     server.freeze();
     try {
@@ -92,7 +94,7 @@ describe('Redis standalone faults', () => {
       for (const { error, ms } of [get, set]) {
         expect(error.code).toBe('CACHE_STORE_TIMEOUT');
         expect(error.cause).toBeInstanceOf(Error);
-        expect(ms).toBeGreaterThanOrEqual(TEST_COMMAND_TIMEOUT_MS - 5);
+        expect(ms).toBeGreaterThanOrEqual(COMMAND_TIMEOUT_MS - 5);
         expect(ms).toBeLessThan(HANG_BOUND_MS);
       }
     } finally {
@@ -274,7 +276,7 @@ describe('Redis cluster faults', () => {
   });
 
   it('serves the healthy masters and bounds calls to a frozen or killed one', async () => {
-    const store = await openRedisStore(cluster.url, 'cluster');
+    const store = await openRedisStore(cluster.url, 'cluster', { commandTimeoutMs: COMMAND_TIMEOUT_MS });
     cleanups.push(() => store.close());
     const keys = Array.from({ length: 30 }, (_, index) => `cfault:p:{${index}}`);
     await Promise.all(keys.map((key) => store.set(key, key, 60_000)));
