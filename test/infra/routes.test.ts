@@ -64,7 +64,7 @@ describe('API Gateway routes', async () => {
       resource_id: expr('local.resource_ids[each.value.path]'),
     });
     expect(String(api.locals.get('routes'))).toContain('for route in var.routes');
-    const conditions = (api.variables.get('routes')?.validation as Body[]).map((rule) =>
+    const conditions = ((api.variables.get('routes')?.validation ?? []) as Body[]).map((rule) =>
       String(rule.condition),
     );
     expect(conditions).toContainEqual(
