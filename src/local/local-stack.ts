@@ -6,7 +6,7 @@ import { startDynalite } from './dynalite-server.js';
 import { type NodeHttpServer, serveOverHttp } from './node-http-server.js';
 import { createProductsTable, putProducts } from './products-table.js';
 import { isRedisServerAvailable, startRedisServer } from './redis-server-process.js';
-import { sampleCatalog } from './sample-catalog.js';
+import { SAMPLE_CATALOG_SIZE, sampleCatalog } from './sample-catalog.js';
 
 /** dynalite needs some credentials to sign with; it checks none of them. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -47,7 +47,8 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
       stops.push(dynalite.stop);
       localEnv.DYNAMODB_ENDPOINT = dynalite.endpoint;
       credentials = LOCAL_CREDENTIALS;
-      const products = await seedSampleCatalog(dynalite.endpoint, localEnv.AWS_REGION ?? 'us-east-1');
+      const size = catalogSize(env.LOCAL_CATALOG_SIZE);
+      const products = await seedSampleCatalog(dynalite.endpoint, localEnv.AWS_REGION ?? 'us-east-1', size);
       parts.push({
         name: 'DynamoDB (dynalite)',
         where: `${dynalite.endpoint}, table Products, ${products} products`,
@@ -88,10 +89,20 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
   }
 }
 
-async function seedSampleCatalog(endpoint: string, region: string): Promise<number> {
+/** LOCAL_CATALOG_SIZE: how many sample products to seed (the benchmark needs more than the default). */
+function catalogSize(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return SAMPLE_CATALOG_SIZE;
+  const size = Number(raw);
+  if (!Number.isInteger(size) || size < 1 || size > 99_999) {
+    throw new Error(`LOCAL_CATALOG_SIZE must be a whole number from 1 to 99999, got "${raw}"`);
+  }
+  return size;
+}
+
+async function seedSampleCatalog(endpoint: string, region: string, size: number): Promise<number> {
   const client = new DynamoDBClient({ region, endpoint, credentials: LOCAL_CREDENTIALS });
   try {
-    const products = sampleCatalog();
+    const products = sampleCatalog(size);
     await createProductsTable(client, 'Products');
     await putProducts(DynamoDBDocumentClient.from(client), 'Products', products);
     return products.length;
