@@ -15,7 +15,7 @@ variable "availability_zones" {
   default     = null
 
   validation {
-    condition     = var.availability_zones == null || length(coalesce(var.availability_zones, [])) >= 2
+    condition     = var.availability_zones == null ? true : length(var.availability_zones) >= 2
     error_message = "Give at least two availability zones, or null."
   }
 }
