@@ -11,7 +11,8 @@ export type CacheStoreKind = 'redis' | 'memory';
 /**
  * Redis when REDIS_URL is set, else an in-process memory store (with a warning: it is neither shared
  * between processes nor bounded). A Redis that is down at start is not fatal: reads bypass it until
- * the client's reconnect loop finds it again.
+ * the client's reconnect loop finds it again. Neither is an unreadable AUTH secret: Redis then refuses
+ * the connection, reads bypass it, and the error log says why.
  */
 export async function createCacheStore(
   redis: Config['redis'],
@@ -21,7 +22,7 @@ export async function createCacheStore(
     logger.warn('REDIS_URL is not set: caching in process memory, not shared between processes');
     return { store: new MemoryCacheStore(), kind: 'memory' };
   }
-  const authToken = redis.authSecretArn ? await loadRedisAuthToken(redis.authSecretArn) : undefined;
+  const authToken = redis.authSecretArn ? await readAuthToken(redis.authSecretArn, logger) : undefined;
   const store = new RedisCacheStore(createRedisClient({ ...redis, url: redis.url, authToken }));
   try {
     await store.connect(redis.connectTimeoutMs);
@@ -31,4 +32,13 @@ export async function createCacheStore(
     });
   }
   return { store, kind: 'redis' };
+}
+
+async function readAuthToken(secretArn: string, logger: Logger): Promise<string | undefined> {
+  try {
+    return await loadRedisAuthToken(secretArn);
+  } catch (error) {
+    logger.error('Redis AUTH secret is unreadable; reads bypass the cache', { error: error as Error });
+    return undefined;
+  }
 }

@@ -11,8 +11,8 @@ import { SAMPLE_CATALOG_SIZE, sampleCatalog } from './sample-catalog.js';
 /** dynalite needs some credentials to sign with; it checks none of them. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-/** A local Redis shaped like the ElastiCache parameter group: bounded memory, LRU eviction. */
-const LOCAL_REDIS_ARGS = ['--maxmemory', '256mb', '--maxmemory-policy', 'allkeys-lru'];
+/** A local Redis shaped like the ElastiCache parameter group (modules/cache): bounded memory, volatile-lru. */
+const LOCAL_REDIS_ARGS = ['--maxmemory', '256mb', '--maxmemory-policy', 'volatile-lru'];
 
 export interface LocalPart {
   readonly name: string;

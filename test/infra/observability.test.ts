@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { METRIC } from '../../src/observability/metric-names.js';
 import { expr, moduleCall, resource, terraformDir } from './support/load-terraform.js';
 
-/** The app's EMF metrics (src/observability/metric-names.ts), namespace METRICS_NAMESPACE, dimension service. */
-const APP_METRICS = ['CacheHits', 'CacheMisses', 'CacheStale', 'CacheBypass', 'DynamoDBReadUnits'];
+/**
+ * The app's EMF metrics the dashboard must chart (namespace METRICS_NAMESPACE, dimension service).
+ * CacheStale is charted ahead of the stale-serving step that will emit it.
+ */
+const APP_METRICS = [
+  METRIC.cacheHits,
+  METRIC.cacheMisses,
+  METRIC.cacheBypass,
+  METRIC.readUnits,
+  'CacheStale',
+];
 
 describe('dashboard and alarms', async () => {
   const observability = await terraformDir('modules/observability');

@@ -28,6 +28,7 @@ describe('Lambda handler for API Gateway REST proxy events', () => {
     redis = await startTestRedis();
     dynamo = await startLocalDynamoDb('Products', sampleCatalog(2));
     vi.stubEnv('REDIS_URL', redis.url);
+    vi.stubEnv('REDIS_COMMAND_TIMEOUT_MS', '1000');
     vi.stubEnv('DYNAMODB_ENDPOINT', dynamo.server.endpoint);
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');

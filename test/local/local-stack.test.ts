@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../src/local/local-stack.js';
 import { sampleCatalog } from '../../src/local/sample-catalog.js';
 
-const STACK_ENV = { PORT: '0', LOG_LEVEL: 'SILENT' };
+// A generous command timeout: on a busy machine a slow reply must not turn an expected HIT into BYPASS.
+const STACK_ENV = { PORT: '0', LOG_LEVEL: 'SILENT', REDIS_COMMAND_TIMEOUT_MS: '1000' };
 
 function portIsOpen(url: string): Promise<boolean> {
   const { hostname, port } = new URL(url);

@@ -3,7 +3,7 @@ terraform {
   required_version = ">= 1.10"
 
   # Partial configuration: bucket, key and region come from `terraform init -backend-config=...`
-  # (docs/deploy-to-aws.md), so no account-specific name is committed.
+  # (README.md, Deploy to AWS), so no account-specific name is committed.
   backend "s3" {}
 
   required_providers {

@@ -59,7 +59,7 @@ variable "terraform_version" {
 }
 
 variable "state_bucket_name" {
-  description = "S3 bucket holding the Terraform state (created beforehand, see docs/deploy-to-aws.md)."
+  description = "S3 bucket holding the Terraform state (created beforehand, see Deploy to AWS in README.md)."
   type        = string
 }
 
