@@ -1,7 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { EmfTotals } from './emf-totals.js';
 
 export interface LocalServerProcess {
   readonly url: string;
+  /** The server's EMF metrics (hits, misses, DynamoDB read units), summed as it writes them. */
+  readonly metrics: EmfTotals;
   stop(): Promise<void>;
 }
 
@@ -9,13 +12,15 @@ const START_TIMEOUT_MS = 60_000;
 
 /**
  * `npm start` in a child process, so the server has its own event loop (and core) and the load
- * generator in this process does not share it. stdout (JSON logs, EMF) is discarded.
+ * generator in this process does not share it. Its stdout carries the EMF metrics, as on Lambda.
  */
 export function startLocalServer(env: Record<string, string>): Promise<LocalServerProcess> {
   const child = spawn(process.execPath, ['--no-warnings', '--import', 'tsx', 'src/local/start.ts'], {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'ERROR', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const metrics = new EmfTotals();
+  if (child.stdout) metrics.follow(child.stdout);
   return new Promise((resolve, reject) => {
     let banner = '';
     const timer = setTimeout(
@@ -35,7 +40,7 @@ export function startLocalServer(env: Record<string, string>): Promise<LocalServ
       clearTimeout(timer);
       child.removeAllListeners('exit');
       child.stderr?.off('data', onOutput).resume();
-      resolve({ url: match[1], stop: () => stopChild(child) });
+      resolve({ url: match[1], metrics, stop: () => stopChild(child) });
     };
     child.stderr?.on('data', onOutput);
   });

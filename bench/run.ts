@@ -2,6 +2,7 @@ import { measureBundleSizes } from './bundle-sizes.js';
 import { measureEngineVsRedis } from './engine-vs-redis.js';
 import { type HttpRunResult, runConcurrentHttp, runSequentialHttp } from './http-load.js';
 import { startLocalServer } from './local-server-process.js';
+import { zipfSampler } from './zipf.js';
 
 /**
  * `npm run bench`: hits and misses through the local HTTP server (npm start in a child process, with
@@ -10,8 +11,15 @@ import { startLocalServer } from './local-server-process.js';
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const HOT_PRODUCTS = 100;
-/** Enough distinct products that every miss run reads ids never read before. */
-const CATALOG_SIZE = 20_000;
+/** Products the miss runs read, each once: ids never read before. */
+const MISS_RANGE = { from: HOT_PRODUCTS + 1, to: 12_000 };
+/** Products the skewed run reads, Zipf-distributed (s = 1), none cached when it starts. */
+const SKEWED_RANGE = { from: 12_001, to: 20_000 };
+const CATALOG_SIZE = SKEWED_RANGE.to;
+const ZIPF_EXPONENT = 1;
+const ZIPF_SEED = 20_261_127;
+/** What one eventually consistent GetItem of an item up to 4 KB costs. */
+const READ_UNITS_PER_GET = 0.5;
 const LOAD_CONNECTIONS = 32;
 const ENGINE_ROUNDS = 10;
 
@@ -27,12 +35,17 @@ function cycle(from: number, count: number): () => string {
 function unread(from: number, until: number): () => string {
   let next = from;
   return () => {
-    if (next > until) throw new Error('the miss run ran out of unread products: raise CATALOG_SIZE');
+    if (next > until) throw new Error('the miss runs ran out of unread products: widen MISS_RANGE');
     return productId(next++);
   };
 }
 
-async function httpRuns(): Promise<HttpRunResult[]> {
+interface MeasuredRun extends HttpRunResult {
+  /** DynamoDB read units the server reported consuming during the run (its EMF metrics). */
+  readonly readUnits: number;
+}
+
+async function httpRuns(): Promise<MeasuredRun[]> {
   process.stderr.write(`starting the local stack with ${CATALOG_SIZE} products…\n`);
   const server = await startLocalServer({ LOCAL_CATALOG_SIZE: String(CATALOG_SIZE) });
   try {
@@ -41,15 +54,32 @@ async function httpRuns(): Promise<HttpRunResult[]> {
     const hit = await fetch(`${server.url}/product/${productId(1)}`);
     if (hit.headers.get('x-cache') !== 'HIT') throw new Error('hot products are not cached after warm-up');
 
-    const misses = unread(HOT_PRODUCTS + 1, CATALOG_SIZE);
+    const misses = unread(MISS_RANGE.from, MISS_RANGE.to);
+    const skewedRank = zipfSampler(SKEWED_RANGE.to - SKEWED_RANGE.from + 1, ZIPF_EXPONENT, ZIPF_SEED);
     const common = { url: server.url, seconds: SECONDS };
     const loaded = { ...common, connections: LOAD_CONNECTIONS };
     process.stderr.write(`HTTP runs, ${SECONDS} s each…\n`);
+    const withReadUnits = async (run: () => Promise<HttpRunResult>): Promise<MeasuredRun> => {
+      const before = server.metrics.snapshot();
+      const result = await run();
+      return { ...result, readUnits: server.metrics.since(before)('DynamoDBReadUnits') };
+    };
     return [
-      await runSequentialHttp({ ...common, label: 'hit', nextId: cycle(1, HOT_PRODUCTS) }),
-      await runSequentialHttp({ ...common, label: 'miss', nextId: misses }),
-      await runConcurrentHttp({ ...loaded, label: 'hit', nextId: cycle(1, HOT_PRODUCTS) }),
-      await runConcurrentHttp({ ...loaded, label: 'miss', nextId: misses }),
+      await withReadUnits(() =>
+        runSequentialHttp({ ...common, label: 'hit', nextId: cycle(1, HOT_PRODUCTS) }),
+      ),
+      await withReadUnits(() => runSequentialHttp({ ...common, label: 'miss', nextId: misses })),
+      await withReadUnits(() =>
+        runConcurrentHttp({ ...loaded, label: 'hit', nextId: cycle(1, HOT_PRODUCTS) }),
+      ),
+      await withReadUnits(() => runConcurrentHttp({ ...loaded, label: 'miss', nextId: misses })),
+      await withReadUnits(() =>
+        runConcurrentHttp({
+          ...loaded,
+          label: 'skewed (Zipf)',
+          nextId: () => productId(SKEWED_RANGE.from + skewedRank() - 1),
+        }),
+      ),
     ];
   } finally {
     await server.stop();
@@ -71,8 +101,19 @@ const lines = [
   '',
   'HTTP through the local server (1 connection: sequential, hdr-timed; more: autocannon):',
   '',
-  row(['run', 'connections', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'X-Cache', 'failures']),
-  row(['---', '---:', '---:', '---:', '---:', '---:', '---', '---:']),
+  row([
+    'run',
+    'connections',
+    'requests',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'X-Cache',
+    'failures',
+    'read units',
+    'saved',
+  ]),
+  row(['---', '---:', '---:', '---:', '---:', '---:', '---', '---:', '---:', '---:']),
   ...http.map((r) =>
     row([
       r.label,
@@ -85,8 +126,12 @@ const lines = [
         .map(([outcome, count]) => `${outcome} ${count}`)
         .join(', '),
       r.failures,
+      r.readUnits,
+      `${(100 * (1 - r.readUnits / (r.requests * READ_UNITS_PER_GET))).toFixed(1)}%`,
     ]),
   ),
+  '',
+  `"saved": read units not spent compared with reading DynamoDB on every request (${READ_UNITS_PER_GET} per GetItem).`,
   '',
   'In process, same ioredis client (µs):',
   '',
