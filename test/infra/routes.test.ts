@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createApp } from '../../src/http/app.js';
 import { ROUTES } from '../../src/http/routes.js';
 import {
   type Body,
@@ -93,13 +94,47 @@ describe('API Gateway routes', async () => {
     );
   });
 
-  it('redeploys when routes, methods or integrations change', () => {
+  it('redeploys when routes, methods, integrations or gateway responses change', () => {
     const deployment = resource(api, 'aws_api_gateway_deployment', 'this');
     const trigger = String(only(deployment.triggers ? [deployment.triggers] : []).redeployment);
-    for (const part of ['local.routes', 'aws_api_gateway_method.this', 'aws_api_gateway_integration.this']) {
+    for (const part of [
+      'local.routes',
+      'aws_api_gateway_method.this',
+      'aws_api_gateway_integration.this',
+      'aws_api_gateway_gateway_response.missing_authentication_token.status_code',
+      'aws_api_gateway_gateway_response.missing_authentication_token.response_templates',
+    ]) {
       expect(trigger).toContain(part);
     }
     expect(only(deployment.lifecycle).create_before_destroy).toBe(true);
+  });
+
+  it('answers an unknown path or method with 404 JSON like the app, not 403 "Missing Authentication Token"', () => {
+    const response = resource(api, 'aws_api_gateway_gateway_response', 'missing_authentication_token');
+    expect(response).toMatchObject({
+      rest_api_id: expr('aws_api_gateway_rest_api.this.id'),
+      response_type: 'MISSING_AUTHENTICATION_TOKEN',
+      status_code: '404',
+      response_parameters: { 'gatewayresponse.header.Content-Type': "'application/json'" },
+    });
+    const templates = response.response_templates as Body;
+    expect(templates['application/json']).toBe(expr('jsonencode({ message = "Not found" })'));
+  });
+
+  it('gives API Gateway the same 404 body the app sends for an unknown route', async () => {
+    const response = resource(api, 'aws_api_gateway_gateway_response', 'missing_authentication_token');
+    const template = String((response.response_templates as Body)['application/json']);
+    const message = /^\$\{jsonencode\(\{ message = "([^"]*)" \}\)\}$/.exec(template)?.[1];
+    const app = createApp({
+      readProduct: async () => {
+        throw new Error('not called for an unknown route');
+      },
+      onRequestEnd: () => undefined,
+      onError: () => undefined,
+    });
+    const unknown = await app.request('/no-such-route');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ message });
   });
 
   it('logs, traces and throttles the stage; WAF is an option', () => {

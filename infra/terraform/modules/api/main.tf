@@ -107,16 +107,40 @@ resource "aws_lambda_permission" "this" {
   source_arn    = "${aws_api_gateway_rest_api.this.execution_arn}/${var.stage_name}/${each.value.method == "ANY" ? "*" : each.value.method}${replace(each.value.path, "/\\{[^/]+\\}/", "*")}"
 }
 
+# A method or path with no API Gateway method would get API Gateway's 403 "Missing Authentication
+# Token". Answer 404 with the app's own JSON instead, as the app does for an unknown route. Unsigned
+# calls to AWS_IAM routes get the same answer, which tells a caller nothing about which routes exist.
+resource "aws_api_gateway_gateway_response" "missing_authentication_token" {
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  response_type = "MISSING_AUTHENTICATION_TOKEN"
+  status_code   = "404"
+
+  response_templates = {
+    "application/json" = jsonencode({ message = "Not found" })
+  }
+
+  response_parameters = {
+    "gatewayresponse.header.Content-Type" = "'application/json'"
+  }
+}
+
 resource "aws_api_gateway_deployment" "this" {
   rest_api_id = aws_api_gateway_rest_api.this.id
 
-  # A deployment is a snapshot: take a new one whenever a route, resource, method or integration changes.
+  # A deployment is a snapshot: take a new one whenever a route, resource, method, integration or
+  # gateway response changes.
   triggers = {
     redeployment = sha1(jsonencode([
       local.routes,
       local.resource_ids,
       [for method in aws_api_gateway_method.this : method.id],
       [for integration in aws_api_gateway_integration.this : [integration.id, integration.uri]],
+      [
+        aws_api_gateway_gateway_response.missing_authentication_token.id,
+        aws_api_gateway_gateway_response.missing_authentication_token.status_code,
+        aws_api_gateway_gateway_response.missing_authentication_token.response_templates,
+        aws_api_gateway_gateway_response.missing_authentication_token.response_parameters,
+      ],
     ]))
   }
 
@@ -133,7 +157,9 @@ resource "aws_cloudwatch_log_group" "access" {
   tags = var.tags
 }
 
-# API Gateway writes logs with a role set once per account and region.
+# API Gateway writes logs with a role set once per account and region. No aws:SourceAccount
+# condition: AWS documents none for this role (its own examples trust the bare service principal), and
+# a condition the service does not send would silently stop the access logs.
 data "aws_iam_policy_document" "assume_cloudwatch" {
   statement {
     sid     = "ApiGatewayAssumesRole"
@@ -142,12 +168,6 @@ data "aws_iam_policy_document" "assume_cloudwatch" {
     principals {
       type        = "Service"
       identifiers = ["apigateway.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
     }
   }
 }
@@ -190,8 +210,8 @@ resource "aws_iam_role_policy" "cloudwatch" {
 resource "aws_api_gateway_account" "this" {
   count = var.manage_account_logging_role ? 1 : 0
 
+  # Provider 6.x always resets the account setting on destroy (reset_on_delete was removed).
   cloudwatch_role_arn = aws_iam_role.cloudwatch[0].arn
-  reset_on_delete     = true
 
   depends_on = [aws_iam_role_policy.cloudwatch]
 }
