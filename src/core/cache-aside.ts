@@ -51,9 +51,10 @@ export class CacheAside<T> {
       return { outcome: 'HIT', record: val === null ? null : { value: val, version: ver } };
     }
     const outcome: CacheOutcome = lookup.storeFailed ? 'BYPASS' : 'MISS';
-    const { promise } = this.#loads.run(id, () => this.#loadAndFill(id, key, !lookup.storeFailed));
-    const record = await promise;
     this.#observer.onRead(outcome);
+    // Callers that bypass a failing store do not fill it; they share loads only with each other.
+    const fill = !lookup.storeFailed;
+    const record = await this.#loads.run(`${outcome}:${id}`, () => this.#loadAndFill(id, key, fill));
     return { outcome, record };
   }
 
@@ -69,7 +70,14 @@ export class CacheAside<T> {
 
   async #loadAndFill(id: string, key: string, fill: boolean): Promise<SourceRecord<T> | null> {
     const startedAt = this.#clock.now();
-    const record = await this.#options.source.load(id);
+    let record: SourceRecord<T> | null;
+    try {
+      record = await this.#options.source.load(id);
+    } catch (error) {
+      this.#observer.onLoad(this.#clock.now() - startedAt);
+      this.#observer.onSourceError(error);
+      throw error;
+    }
     const loadMs = this.#clock.now() - startedAt;
     this.#observer.onLoad(loadMs);
     if (record && fill) await this.#fill(key, record, loadMs);

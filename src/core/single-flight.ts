@@ -6,11 +6,11 @@
 export class SingleFlight<T> {
   readonly #inFlight = new Map<string, Promise<T>>();
 
-  run(key: string, work: () => Promise<T>): { promise: Promise<T>; shared: boolean } {
+  run(key: string, work: () => Promise<T>): Promise<T> {
     const existing = this.#inFlight.get(key);
-    if (existing) return { promise: existing, shared: true };
+    if (existing) return existing;
     const promise = work().finally(() => this.#inFlight.delete(key));
     this.#inFlight.set(key, promise);
-    return { promise, shared: false };
+    return promise;
   }
 }

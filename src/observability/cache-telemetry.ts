@@ -14,6 +14,7 @@ export function createCacheTelemetry({ metrics, logger }: Telemetry): CacheObser
   return {
     onRead: (outcome) => metrics.addMetric(OUTCOME_METRIC[outcome], MetricUnit.Count, 1),
     onLoad: (durationMs) => metrics.addMetric(METRIC.sourceLoadMs, MetricUnit.Milliseconds, durationMs),
+    onSourceError: () => metrics.addMetric(METRIC.sourceErrors, MetricUnit.Count, 1),
     onStoreError: (operation, error) => {
       metrics.addMetric(METRIC.cacheStoreErrors, MetricUnit.Count, 1);
       logger.warn('Cache store failed; serving from the source', { operation, error: error as Error });

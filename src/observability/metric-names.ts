@@ -5,5 +5,6 @@ export const METRIC = {
   cacheBypass: 'CacheBypass',
   cacheStoreErrors: 'CacheStoreErrors',
   sourceLoadMs: 'SourceLoadLatency',
+  sourceErrors: 'SourceErrors',
   readUnits: 'DynamoDBReadUnits',
 } as const;

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryCacheStore } from '../../src/adapters/memory/memory-cache-store.js';
 import { CacheAside } from '../../src/core/cache-aside.js';
 import type { CacheObserver, CacheOutcome } from '../../src/core/cache-observer.js';
@@ -16,21 +16,25 @@ class RecordingObserver implements CacheObserver {
   reads: CacheOutcome[] = [];
   loads: number[] = [];
   storeErrors: string[] = [];
+  sourceErrors: unknown[] = [];
   onRead(outcome: CacheOutcome): void {
     this.reads.push(outcome);
   }
   onLoad(durationMs: number): void {
     this.loads.push(durationMs);
   }
+  onSourceError(error: unknown): void {
+    this.sourceErrors.push(error);
+  }
   onStoreError(operation: string): void {
     this.storeErrors.push(operation);
   }
 }
 
-/** A store whose calls fail, as a Redis that is down makes them. */
+/** A store whose calls fail, as a Redis that is down makes them; `failing` can change mid-test. */
 class FailingStore implements CacheStore {
   sets = 0;
-  constructor(private readonly failing: { get: boolean; set: boolean }) {}
+  constructor(readonly failing: { get: boolean; set: boolean }) {}
   async get(): Promise<string | null> {
     if (this.failing.get) throw new Error('store down');
     return null;
@@ -142,11 +146,41 @@ describe('CacheAside.get', () => {
     source.failWith = new Error('throttled');
     source.hold();
     const reads = [cache.get('prod-0001'), cache.get('prod-0001')];
+    await vi.waitFor(() => expect(source.loads).toHaveLength(1));
     source.release();
     for (const read of reads) await expect(read).rejects.toThrow('throttled');
     source.failWith = undefined;
     expect((await cache.get('prod-0001')).outcome).toBe('MISS');
     expect(source.loads).toHaveLength(2);
+  });
+
+  it('reports the miss, the load time and the source error when the source fails', async () => {
+    source.failWith = new Error('throttled');
+    const slowFailingSource = {
+      load: async (id: string) => {
+        clock.advance(30);
+        return source.load(id);
+      },
+    };
+    await expect(engine({ source: slowFailingSource }).get('prod-0001')).rejects.toThrow('throttled');
+    expect(observer.reads).toEqual(['MISS']);
+    expect(observer.loads).toEqual([30]);
+    expect(observer.sourceErrors).toEqual([source.failWith]);
+  });
+
+  it('does not let a caller that bypassed a failing store stop a healthy caller from filling', async () => {
+    const flaky = new FailingStore({ get: true, set: false });
+    const cache = engine({ store: flaky });
+    source.hold();
+    const bypassing = cache.get('prod-0001');
+    await vi.waitFor(() => expect(source.loads).toHaveLength(1));
+    flaky.failing.get = false;
+    const healthy = cache.get('prod-0001');
+    await vi.waitFor(() => expect(source.loads).toHaveLength(2));
+    source.release();
+    expect((await bypassing).outcome).toBe('BYPASS');
+    expect((await healthy).outcome).toBe('MISS');
+    expect(flaky.sets).toBe(1);
   });
 
   it('bypasses a failing store: reads from the source and does not try to fill', async () => {
