@@ -1,14 +1,15 @@
 import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 
-// zod/mini keeps the Lambda bundle small (the classic API adds ~440 KiB); English messages are opt-in.
-z.config(z.locales.en());
+// zod/mini keeps the Lambda bundle small (the classic API adds ~440 KiB). English messages are
+// opt-in, and imported alone: `z.locales` would bundle every language.
+z.config(en());
 
 export const DEFAULT_TTL_SECONDS = 300;
 
-/** Empty and blank variables count as unset, as a shell's `VAR=` means. */
 const optionalString = z.pipe(
   z.optional(z.string()),
-  z.transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim())),
+  z.transform((value) => value?.trim()),
 );
 
 const optionalUrl = (protocol?: RegExp) =>
@@ -74,13 +75,20 @@ export interface Config {
   readonly http: { readonly port: number };
 }
 
+/** Empty and blank variables count as unset, as a shell's `VAR=` means: their default applies. */
+function withoutBlankValues(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+}
+
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
 }
 
 /** Parses and validates the environment once; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = z.safeParse(environmentSchema, env);
+  const parsed = z.safeParse(environmentSchema, withoutBlankValues(env));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`, { cause: parsed.error });

@@ -55,8 +55,21 @@ describe('loadConfig', () => {
     expect(config.http.port).toBe(8080);
   });
 
-  it('treats empty variables as unset', () => {
-    expect(loadConfig({ REDIS_URL: '', DYNAMODB_ENDPOINT: ' ' }).redis.url).toBeUndefined();
+  it('treats empty and blank variables as unset, so their defaults apply', () => {
+    const config = loadConfig({
+      REDIS_URL: '',
+      DYNAMODB_ENDPOINT: ' ',
+      PORT: '',
+      CACHE_TTL_JITTER_PERCENT: '',
+      DYNAMODB_TIMEOUT_MS: ' ',
+      TABLE_NAME: '',
+    });
+    expect(config.redis.url).toBeUndefined();
+    expect(config.dynamodb.endpoint).toBeUndefined();
+    expect(config.http.port).toBe(3000);
+    expect(config.cache.ttlJitterPercent).toBe(10);
+    expect(config.dynamodb.timeoutMs).toBe(1000);
+    expect(config.dynamodb.tableName).toBe('Products');
   });
 
   it('names every invalid variable at once', () => {
