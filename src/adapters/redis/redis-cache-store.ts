@@ -1,16 +1,25 @@
+import { Cluster } from 'ioredis';
 import type { CacheStore } from '../../core/cache-store.js';
 import type { RedisClient } from './create-redis-client.js';
-import { toCacheStoreError } from './errors.js';
+import { CacheStoreError, toCacheStoreError } from './errors.js';
+
+/** The client's own timeout normally answers first (with its error as the cause); this is the backstop. */
+const DEADLINE_MARGIN_MS = 20;
 
 /**
  * CacheStore on one ioredis client (standalone or cluster): plain GET, SET PX and UNLINK. Every failure
- * rejects with CacheStoreError; timeouts and fail-fast behaviour come from the client's options
- * (see redis-client-options.ts).
+ * rejects with CacheStoreError; fail-fast behaviour comes from the client's options
+ * (see redis-client-options.ts). The client's command timeout is also a deadline for each whole call:
+ * in cluster mode ioredis retries a command (slot refresh, failover) without counting that time.
  */
 export class RedisCacheStore implements CacheStore {
   private lastConnectionError: Error | undefined;
+  private readonly deadlineMs: number | undefined;
 
   constructor(private readonly client: RedisClient) {
+    const commandTimeoutMs =
+      client instanceof Cluster ? client.options.redisOptions?.commandTimeout : client.options.commandTimeout;
+    this.deadlineMs = commandTimeoutMs === undefined ? undefined : commandTimeoutMs + DEADLINE_MARGIN_MS;
     // Connection errors also surface on the next command; listening keeps ioredis from printing each one
     // and lets that command's error say why the connection is down.
     const remember = (error: Error) => {
@@ -79,10 +88,24 @@ export class RedisCacheStore implements CacheStore {
   }
 
   private async run<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      if (this.deadlineMs === undefined) return;
+      const ms = this.deadlineMs;
+      timer = setTimeout(
+        () =>
+          reject(
+            new CacheStoreError('CACHE_STORE_TIMEOUT', `Redis ${operation} got no reply within ${ms} ms`),
+          ),
+        ms,
+      );
+    });
     try {
-      return await command();
+      return await Promise.race([command(), deadline]);
     } catch (error) {
       throw toCacheStoreError(error, operation, this.lastConnectionError);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
