@@ -76,6 +76,26 @@ describe('Lambda handler for API Gateway REST proxy events', () => {
     expect(JSON.parse((await invoke('prod-0002')).body)).toEqual(second);
   });
 
+  it('ignores a body sent with a GET, as API Gateway forwards it', async () => {
+    const event = { ...productRequestEvent('prod-0001'), body: '{"unexpected":true}' };
+    const response = await handler(event, lambdaContext());
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual(first);
+  });
+
+  it('answers 405 JSON, not a bare-text error, to a POST with a body', async () => {
+    const event = { ...productRequestEvent('prod-0001', 'POST'), body: '{"name":"x"}' };
+    const response = await handler(event, lambdaContext());
+    expect(response.statusCode).toBe(405);
+    expect(header(response, 'content-type')).toBe('application/json');
+  });
+
+  it('answers HEAD with the GET status and no body', async () => {
+    const response = await invoke('prod-0001', 'HEAD');
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe('');
+  });
+
   it('answers 404 with the documented message for an unknown id', async () => {
     const response = await invoke('prod-9999');
     expect(response.statusCode).toBe(404);
