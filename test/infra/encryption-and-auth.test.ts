@@ -3,6 +3,7 @@ import {
   allOfType,
   type Body,
   blocksOf,
+  ephemeralResource,
   expr,
   isBody,
   isExpression,
@@ -12,7 +13,7 @@ import {
   terraformDir,
 } from './support/load-terraform.js';
 
-const SECRET_ATTRIBUTE = /(password|passwords|auth_token|secret_string|token)$/i;
+const SECRET_ATTRIBUTE = /(password|passwords|auth_token|secret_string|token)(_wo)?$/i;
 
 /** Every literal (non-expression) value sitting under a secret-looking attribute name. */
 function literalSecrets(value: unknown, path: string, found: string[]): void {
@@ -51,19 +52,46 @@ describe('encryption, TLS and authentication', async () => {
     expect(found).toEqual([]);
   });
 
-  it('generates the Redis token and keeps it only in a KMS-encrypted Secrets Manager secret', () => {
-    expect(resource(cache, 'random_password', 'auth').length).toBeGreaterThanOrEqual(32);
+  it('generates the Redis token ephemerally and writes it only through write-only arguments (never in plan or state)', () => {
+    const generator = ephemeralResource(cache, 'random_password', 'auth');
+    expect(generator.length).toBeGreaterThanOrEqual(32);
+    expect(cache.resources.get('random_password')).toBeUndefined();
     expect(resource(cache, 'aws_secretsmanager_secret', 'auth').kms_key_id).toBe(expr('var.kms_key_arn'));
-    expect(resource(cache, 'aws_secretsmanager_secret_version', 'auth').secret_string).toBe(
-      expr('random_password.auth.result'),
-    );
+    const version = resource(cache, 'aws_secretsmanager_secret_version', 'auth');
+    expect(version.secret_string).toBeUndefined();
+    expect(version).toMatchObject({
+      secret_string_wo: expr('ephemeral.random_password.auth.result'),
+      secret_string_wo_version: expr('var.auth_token_version'),
+    });
     const user = resource(cache, 'aws_elasticache_user', 'default');
     expect(user.no_password_required).toBeUndefined();
-    const mode = only(user.authentication_mode);
-    expect(mode).toEqual({ type: 'password', passwords: [expr('random_password.auth.result')] });
+    expect(user.passwords).toBeUndefined();
+    expect(user.authentication_mode).toBeUndefined();
+    expect(user).toMatchObject({
+      passwords_wo: expr('ephemeral.random_password.auth.result'),
+      passwords_wo_version: expr('var.auth_token_version'),
+    });
     expect(resource(cache, 'aws_elasticache_user_group', 'this').user_ids).toEqual([
       expr('aws_elasticache_user.default.user_id'),
     ]);
+  });
+
+  it('requires the Terraform and provider versions that have write-only arguments and the ephemeral password', async () => {
+    for (const name of ['modules/cache', 'environments/example']) {
+      const dir = await terraformDir(name);
+      const [terraform] = dir.blocks.filter((block) => block.kind === 'terraform');
+      const settings = only(terraform?.body);
+      expect(settings.required_version, name).toBe('>= 1.11');
+      const providers = only(settings.required_providers);
+      const version = (provider: string) => String((providers[provider] as Body).version);
+      if (name === 'modules/cache') {
+        expect(version('aws')).toBe('>= 6.62');
+        expect(version('random')).toBe('>= 3.7');
+      } else {
+        expect(version('aws')).toMatch(/^6\.(6[2-9]|[7-9]\d)\.\d+$/);
+        expect(version('random')).toMatch(/^3\.(7|[89])\.\d+$/);
+      }
+    }
   });
 
   it('makes the replication group Multi-AZ with failover, TLS required, encrypted and authenticated', () => {
@@ -76,12 +104,26 @@ describe('encryption, TLS and authentication', async () => {
       kms_key_id: expr('var.kms_key_arn'),
       user_group_ids: [expr('aws_elasticache_user_group.this.user_group_id')],
       num_cache_clusters: expr('var.num_cache_clusters'),
-      engine_version: expr('var.engine_version'),
+      engine_version: expr('local.engine_version'),
     });
     expect(JSON.stringify(cache.variables.get('num_cache_clusters')?.validation)).toContain(
       'var.num_cache_clusters >= 2',
     );
-    expect(cache.variables.get('engine_version')?.default).toMatch(/^7\.\d+$/);
+  });
+
+  it('pins a 7.x engine version that exists for the engine: 7.2 for Valkey, at most 7.1 for Redis OSS', async () => {
+    expect(cache.variables.get('engine_version')?.default).toBeNull();
+    expect(cache.locals.get('engine_version')).toBe(
+      expr('coalesce(var.engine_version, var.engine == "valkey" ? "7.2" : "7.1")'),
+    );
+    const [rule] = (cache.variables.get('engine_version')?.validation ?? []) as Body[];
+    expect(rule?.condition).toBe(
+      expr(
+        'var.engine_version == null || contains(var.engine == "valkey" ? ["7.2"] : ["7.0", "7.1"], coalesce(var.engine_version, "unset"))',
+      ),
+    );
+    const env = await terraformDir('environments/example');
+    expect(env.variables.get('cache_engine_version')?.default).toBeNull();
   });
 
   it('sets an explicit maxmemory-policy and delivers the slow log', () => {

@@ -94,6 +94,8 @@ async function resolve(dir: TerraformDir, reference: string, scope: Scope): Prom
       return scope.hasCount ? undefined : 'is used in a block without count';
     case 'data':
       return dir.data.get(first)?.has(second) ? undefined : 'names an undeclared data source';
+    case 'ephemeral':
+      return dir.ephemeral.get(first)?.has(second) ? undefined : 'names an undeclared ephemeral resource';
     case 'module': {
       const call = dir.modules.get(first);
       if (!call) return 'names an undeclared module';

@@ -15,9 +15,10 @@ export interface TerraformDir {
   readonly name: string;
   readonly path: string;
   readonly files: readonly string[];
-  /** resource type → name → body; `data` likewise. */
+  /** resource type → name → body; `data` and `ephemeral` likewise. */
   readonly resources: Map<string, Map<string, Body>>;
   readonly data: Map<string, Map<string, Body>>;
+  readonly ephemeral: Map<string, Map<string, Body>>;
   readonly variables: Map<string, Body>;
   readonly outputs: Map<string, Body>;
   readonly locals: Map<string, unknown>;
@@ -63,6 +64,7 @@ async function loadDir(path: string, files: string[]): Promise<TerraformDir> {
     files,
     resources: new Map<string, Map<string, Body>>(),
     data: new Map<string, Map<string, Body>>(),
+    ephemeral: new Map<string, Map<string, Body>>(),
     variables: new Map<string, Body>(),
     outputs: new Map<string, Body>(),
     locals: new Map<string, unknown>(),
@@ -72,8 +74,8 @@ async function loadDir(path: string, files: string[]): Promise<TerraformDir> {
   for (const file of files) {
     const json = await parse(file, readFileSync(file, 'utf8'));
     for (const [kind, content] of Object.entries(json)) {
-      if (kind === 'resource' || kind === 'data') {
-        const target = kind === 'resource' ? dir.resources : dir.data;
+      if (kind === 'resource' || kind === 'data' || kind === 'ephemeral') {
+        const target = kind === 'resource' ? dir.resources : kind === 'data' ? dir.data : dir.ephemeral;
         for (const [type, byName] of Object.entries(content as Record<string, Record<string, unknown>>)) {
           for (const [name, body] of Object.entries(byName)) {
             const named = target.get(type) ?? new Map<string, Body>();
@@ -82,7 +84,7 @@ async function loadDir(path: string, files: string[]): Promise<TerraformDir> {
             target.set(type, named);
             dir.blocks.push({
               kind,
-              label: `${kind === 'data' ? 'data.' : ''}${type}.${name}`,
+              label: `${kind === 'resource' ? '' : `${kind}.`}${type}.${name}`,
               body: only(body),
             });
           }
@@ -136,6 +138,12 @@ export async function terraformDir(name: string): Promise<TerraformDir> {
 export function resource(dir: TerraformDir, type: string, name: string): Body {
   const body = dir.resources.get(type)?.get(name);
   if (!body) throw new Error(`${dir.name}: no resource ${type}.${name}`);
+  return body;
+}
+
+export function ephemeralResource(dir: TerraformDir, type: string, name: string): Body {
+  const body = dir.ephemeral.get(type)?.get(name);
+  if (!body) throw new Error(`${dir.name}: no ephemeral resource ${type}.${name}`);
   return body;
 }
 

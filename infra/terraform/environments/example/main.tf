@@ -109,6 +109,8 @@ module "cache" {
   node_type          = var.cache_node_type
   num_cache_clusters = var.cache_nodes
   maxmemory_policy   = var.cache_maxmemory_policy
+  key_prefix         = var.cache_key_prefix
+  auth_token_version = var.cache_auth_token_version
   subnet_ids         = module.network.private_subnet_ids
   security_group_ids = [module.network.redis_security_group_id]
   kms_key_arn        = aws_kms_key.this.arn

@@ -26,8 +26,9 @@ variable "name" {
   default     = "aside"
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,14}$", var.name))
-    error_message = "name must be 2-15 lowercase letters, digits or dashes, starting with a letter."
+    # ElastiCache and DAX reject a trailing dash and two dashes in a row.
+    condition     = can(regex("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", var.name)) && length(var.name) >= 2 && length(var.name) <= 15
+    error_message = "name must be 2-15 lowercase letters, digits or single dashes, starting with a letter and not ending with a dash."
   }
 }
 
@@ -78,9 +79,15 @@ variable "cache_engine" {
 }
 
 variable "cache_engine_version" {
-  description = "Pinned 7.x engine version of the replication group."
+  description = "Pinned 7.x engine version of the replication group: 7.2 for valkey, 7.0 or 7.1 for redis; null takes the engine's latest 7.x."
   type        = string
-  default     = "7.2"
+  default     = null
+}
+
+variable "cache_auth_token_version" {
+  description = "Version of the generated Redis AUTH token; increment it to rotate the token (secret and user together)."
+  type        = number
+  default     = 1
 }
 
 variable "cache_node_type" {

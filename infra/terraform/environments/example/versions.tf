@@ -1,6 +1,6 @@
 terraform {
-  # 1.10: S3 native state locking (use_lockfile).
-  required_version = ">= 1.10"
+  # 1.10: S3 native state locking (use_lockfile); 1.11: write-only arguments (the Redis token).
+  required_version = ">= 1.11"
 
   # Partial configuration: bucket, key and region come from `terraform init -backend-config=...`
   # (README.md, Deploy to AWS), so no account-specific name is committed.
@@ -9,7 +9,7 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = "6.26.0"
+      version = "6.62.0"
     }
     random = {
       source  = "hashicorp/random"

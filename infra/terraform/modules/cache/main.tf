@@ -1,14 +1,21 @@
 # Authentication: a user group whose `default` user's password is a generated token. The token lives
-# in Secrets Manager (the functions read it at cold start) and never appears in code; the same
-# mechanism works for a replication group and for Serverless, which has no AUTH-token option.
+# in Secrets Manager (the functions read it at cold start) and never appears in code, plan or state:
+# an ephemeral password is handed to write-only arguments during apply. The same mechanism works for a
+# replication group and for Serverless, which has no AUTH-token option.
 
 locals {
   serverless = var.deployment == "serverless"
   # The parameter group family follows the engine: valkey7 or redis7.
   parameter_family = "${var.engine}7"
+  # Valkey's 7.x on ElastiCache is 7.2; Redis OSS's 7.x line ends at 7.1.
+  engine_version = coalesce(var.engine_version, var.engine == "valkey" ? "7.2" : "7.1")
+  # The functions' user: on, only keys under the app's prefix, only the commands in allowed_commands.
+  access_string = join(" ", concat(["on", "~${var.key_prefix}:*", "-@all"], var.allowed_commands))
 }
 
-resource "random_password" "auth" {
+# Generated anew in every run, stored nowhere: it reaches AWS only through the write-only arguments
+# below, which send it when auth_token_version changes (on create, and to rotate).
+ephemeral "random_password" "auth" {
   length = 64
   # ElastiCache passwords accept only a few special characters; letters and digits give ~380 bits anyway.
   special = false
@@ -24,22 +31,21 @@ resource "aws_secretsmanager_secret" "auth" {
 
 # The secret string is the bare token, as REDIS_AUTH_SECRET_ARN expects.
 resource "aws_secretsmanager_secret_version" "auth" {
-  secret_id     = aws_secretsmanager_secret.auth.id
-  secret_string = random_password.auth.result
+  secret_id                = aws_secretsmanager_secret.auth.id
+  secret_string_wo         = ephemeral.random_password.auth.result
+  secret_string_wo_version = var.auth_token_version
 }
 
 # AWS's built-in `default` user has no password; a user group must hold a user named `default`, so
-# this one replaces it (the ID must differ from the reserved "default").
+# this one replaces it (the ID must differ from the reserved "default"). Its password is the same
+# ephemeral token as the secret's, written in the same apply.
 resource "aws_elasticache_user" "default" {
-  user_id       = "${var.name}-default"
-  user_name     = "default"
-  engine        = var.engine
-  access_string = var.access_string
-
-  authentication_mode {
-    type      = "password"
-    passwords = [random_password.auth.result]
-  }
+  user_id              = "${var.name}-default"
+  user_name            = "default"
+  engine               = var.engine
+  access_string        = local.access_string
+  passwords_wo         = ephemeral.random_password.auth.result
+  passwords_wo_version = var.auth_token_version
 
   tags = var.tags
 }
@@ -95,7 +101,7 @@ resource "aws_elasticache_replication_group" "this" {
   replication_group_id = var.name
   description          = "Aside cache (cache-aside in front of DynamoDB)"
   engine               = var.engine
-  engine_version       = var.engine_version
+  engine_version       = local.engine_version
   node_type            = var.node_type
   port                 = var.port
   num_cache_clusters   = var.num_cache_clusters

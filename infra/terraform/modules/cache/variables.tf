@@ -3,8 +3,9 @@ variable "name" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,30}$", var.name))
-    error_message = "name must be 2-31 lowercase letters, digits or dashes, starting with a letter."
+    # ElastiCache identifiers: a letter first, no trailing dash, no two dashes in a row.
+    condition     = can(regex("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", var.name)) && length(var.name) >= 2 && length(var.name) <= 31
+    error_message = "name must be 2-31 lowercase letters, digits or single dashes, starting with a letter and not ending with a dash."
   }
 }
 
@@ -31,13 +32,13 @@ variable "engine" {
 }
 
 variable "engine_version" {
-  description = "Pinned 7.x engine version of the replication group (e.g. 7.2 for Valkey, 7.1 for Redis OSS). Serverless uses its major version."
+  description = "Pinned 7.x engine version of the replication group: 7.2 for Valkey, 7.0 or 7.1 for Redis OSS (ElastiCache's Redis OSS 7.x ends at 7.1). null takes the engine's latest 7.x. Serverless uses its major version."
   type        = string
-  default     = "7.2"
+  default     = null
 
   validation {
-    condition     = can(regex("^7\\.[0-9]+$", var.engine_version))
-    error_message = "engine_version must be a pinned 7.x version such as 7.2."
+    condition     = var.engine_version == null || contains(var.engine == "valkey" ? ["7.2"] : ["7.0", "7.1"], coalesce(var.engine_version, "unset"))
+    error_message = "engine_version must be 7.2 for valkey, or 7.0 or 7.1 for redis (or null for the engine's latest 7.x)."
   }
 }
 
@@ -78,10 +79,41 @@ variable "maxmemory_policy" {
   }
 }
 
-variable "access_string" {
-  description = "ACL rules of the user the functions authenticate as."
+variable "key_prefix" {
+  description = "CACHE_KEY_PREFIX of the functions: their user may touch only keys under <key_prefix>:."
   type        = string
-  default     = "on ~* +@all"
+
+  validation {
+    condition     = can(regex("^[a-z0-9-]{1,32}$", var.key_prefix))
+    error_message = "key_prefix must be 1-32 lowercase letters, digits or dashes."
+  }
+}
+
+variable "allowed_commands" {
+  description = "ACL rules (after -@all) of the user the functions authenticate as: what the ioredis client sends (GET, SET, UNLINK; HELLO/AUTH, PING, INFO ready check, CLIENT SETNAME, QUIT/RESET), cluster discovery and ready check for Serverless (CLUSTER SLOTS/SHARDS/INFO, READONLY) and scripting for the Lua steps to come (EVAL, EVALSHA, SCRIPT LOAD, FCALL). Not CLIENT SETINFO: ioredis ignores its refusal, and engines before 7.2 reject the rule itself. test/infra/redis-access-string.test.ts proves the list against a real redis-server."
+  type        = list(string)
+  default = [
+    "+get", "+set", "+unlink",
+    "+hello", "+auth", "+ping", "+info", "+client|setname", "+quit", "+reset",
+    "+cluster|slots", "+cluster|shards", "+cluster|info", "+readonly",
+    "+eval", "+evalsha", "+script|load", "+fcall",
+  ]
+
+  validation {
+    condition     = alltrue([for rule in var.allowed_commands : can(regex("^\\+[a-z_]+(\\|[a-z_-]+)?$", rule))])
+    error_message = "allowed_commands must be +command or +command|subcommand rules (no categories, keys or wildcards)."
+  }
+}
+
+variable "auth_token_version" {
+  description = "Version of the generated AUTH token. Increment it to rotate: the next apply writes a new token to the secret and the user together (connected functions keep working; new cold starts read the new token)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.auth_token_version >= 1 && floor(var.auth_token_version) == var.auth_token_version
+    error_message = "auth_token_version must be a positive whole number."
+  }
 }
 
 variable "snapshot_retention_limit" {

@@ -3,8 +3,8 @@ variable "name" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{0,19}$", var.name))
-    error_message = "name must be 1-20 lowercase letters, digits or dashes, starting with a letter."
+    condition     = can(regex("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", var.name)) && length(var.name) >= 1 && length(var.name) <= 20
+    error_message = "name must be 1-20 lowercase letters, digits or single dashes, starting with a letter and not ending with a dash."
   }
 }
 
