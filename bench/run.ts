@@ -1,3 +1,4 @@
+import { sampleProductId } from '../src/local/sample-catalog.js';
 import { measureBundleSizes } from './bundle-sizes.js';
 import { measureEngineVsRedis } from './engine-vs-redis.js';
 import { type HttpRunResult, runConcurrentHttp, runSequentialHttp } from './http-load.js';
@@ -23,20 +24,16 @@ const READ_UNITS_PER_GET = 0.5;
 const LOAD_CONNECTIONS = 32;
 const ENGINE_ROUNDS = 10;
 
-function productId(index: number): string {
-  return `prod-${String(index).padStart(4, '0')}`;
-}
-
 function cycle(from: number, count: number): () => string {
   let i = 0;
-  return () => productId(from + (i++ % count));
+  return () => sampleProductId(from + (i++ % count));
 }
 
 function unread(from: number, until: number): () => string {
   let next = from;
   return () => {
     if (next > until) throw new Error('the miss runs ran out of unread products: widen MISS_RANGE');
-    return productId(next++);
+    return sampleProductId(next++);
   };
 }
 
@@ -51,7 +48,7 @@ async function httpRuns(): Promise<MeasuredRun[]> {
   try {
     const warm = cycle(1, HOT_PRODUCTS);
     for (let i = 0; i < HOT_PRODUCTS; i++) await fetch(`${server.url}/product/${warm()}`);
-    const hit = await fetch(`${server.url}/product/${productId(1)}`);
+    const hit = await fetch(`${server.url}/product/${sampleProductId(1)}`);
     if (hit.headers.get('x-cache') !== 'HIT') throw new Error('hot products are not cached after warm-up');
 
     const misses = unread(MISS_RANGE.from, MISS_RANGE.to);
@@ -77,7 +74,7 @@ async function httpRuns(): Promise<MeasuredRun[]> {
         runConcurrentHttp({
           ...loaded,
           label: 'skewed (Zipf)',
-          nextId: () => productId(SKEWED_RANGE.from + skewedRank() - 1),
+          nextId: () => sampleProductId(SKEWED_RANGE.from + skewedRank() - 1),
         }),
       ),
     ];

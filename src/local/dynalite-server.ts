@@ -1,6 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 
+/** dynalite needs some credentials to sign requests with; it checks none of them. */
+export const DYNALITE_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
 export interface DynaliteServer {
   readonly endpoint: string;
   stop(): Promise<void>;

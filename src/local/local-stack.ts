@@ -1,15 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ApiRuntime, createApiRuntime } from '../composition/create-api-runtime.js';
 import { loadConfig } from '../config/config.js';
-import { startDynalite } from './dynalite-server.js';
+import { DYNALITE_CREDENTIALS, startDynalite } from './dynalite-server.js';
 import { type NodeHttpServer, serveOverHttp } from './node-http-server.js';
-import { createProductsTable, putProducts } from './products-table.js';
+import { seedProductsTable } from './products-table.js';
 import { isRedisServerAvailable, startRedisServer } from './redis-server-process.js';
 import { SAMPLE_CATALOG_SIZE, sampleCatalog } from './sample-catalog.js';
-
-/** dynalite needs some credentials to sign with; it checks none of them. */
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** A local Redis shaped like the ElastiCache parameter group (modules/cache): bounded memory, volatile-lru. */
 const LOCAL_REDIS_ARGS = ['--maxmemory', '256mb', '--maxmemory-policy', 'volatile-lru'];
@@ -40,13 +36,13 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
   };
   try {
     const localEnv: NodeJS.ProcessEnv = { ...env };
-    let credentials: typeof LOCAL_CREDENTIALS | undefined;
+    let credentials: typeof DYNALITE_CREDENTIALS | undefined;
 
     if (!env.TABLE_NAME) {
       const dynalite = await startDynalite();
       stops.push(dynalite.stop);
       localEnv.DYNAMODB_ENDPOINT = dynalite.endpoint;
-      credentials = LOCAL_CREDENTIALS;
+      credentials = DYNALITE_CREDENTIALS;
       const size = catalogSize(env.LOCAL_CATALOG_SIZE);
       const products = await seedSampleCatalog(dynalite.endpoint, localEnv.AWS_REGION ?? 'us-east-1', size);
       parts.push({
@@ -100,11 +96,10 @@ function catalogSize(raw: string | undefined): number {
 }
 
 async function seedSampleCatalog(endpoint: string, region: string, size: number): Promise<number> {
-  const client = new DynamoDBClient({ region, endpoint, credentials: LOCAL_CREDENTIALS });
+  const client = new DynamoDBClient({ region, endpoint, credentials: DYNALITE_CREDENTIALS });
   try {
     const products = sampleCatalog(size);
-    await createProductsTable(client, 'Products');
-    await putProducts(DynamoDBDocumentClient.from(client), 'Products', products);
+    await seedProductsTable(client, 'Products', products);
     return products.length;
   } finally {
     client.destroy();

@@ -1,5 +1,5 @@
 import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Product } from '../products/product.js';
 
 /** DynamoDB accepts at most 25 puts in one BatchWriteItem. */
@@ -31,4 +31,10 @@ export async function putProducts(client: DynamoDBDocumentClient, tableName: str
       pending = output.UnprocessedItems as Record<string, object[]> | undefined;
     }
   }
+}
+
+/** The table, created if absent, holding `products`. */
+export async function seedProductsTable(client: DynamoDBClient, tableName: string, products: Product[]) {
+  await createProductsTable(client, tableName);
+  await putProducts(DynamoDBDocumentClient.from(client), tableName, products);
 }

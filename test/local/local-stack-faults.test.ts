@@ -26,7 +26,7 @@ describe('the API under faults', () => {
       DYNAMODB_ENDPOINT: proxy.endpoint,
       DYNAMODB_TIMEOUT_MS: '300',
       REDIS_URL: redis.url,
-      REDIS_COMMAND_TIMEOUT_MS: '300',
+      REDIS_COMMAND_TIMEOUT_MS: '500',
     });
   });
 

@@ -1,10 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type DynaliteServer, startDynalite } from '../../src/local/dynalite-server.js';
-import { createProductsTable, putProducts } from '../../src/local/products-table.js';
+import { DYNALITE_CREDENTIALS, type DynaliteServer, startDynalite } from '../../src/local/dynalite-server.js';
+import { seedProductsTable } from '../../src/local/products-table.js';
 import type { Product } from '../../src/products/product.js';
 
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 export const REGION = 'us-east-1';
 
 export interface LocalDynamoDb {
@@ -20,11 +19,10 @@ export async function startLocalDynamoDb(tableName: string, products: Product[])
   const client = new DynamoDBClient({
     region: REGION,
     endpoint: server.endpoint,
-    credentials: LOCAL_CREDENTIALS,
+    credentials: DYNALITE_CREDENTIALS,
   });
   const documents = DynamoDBDocumentClient.from(client);
-  await createProductsTable(client, tableName);
-  await putProducts(documents, tableName, products);
+  await seedProductsTable(client, tableName, products);
   return {
     server,
     client,

@@ -3,15 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbDocumentClient } from '../../../src/adapters/dynamodb/create-dynamodb-client.js';
 import { DynamoDbSource } from '../../../src/adapters/dynamodb/dynamodb-source.js';
 import { SourceError } from '../../../src/core/source-error.js';
+import { DYNALITE_CREDENTIALS } from '../../../src/local/dynalite-server.js';
 import { sampleCatalog } from '../../../src/local/sample-catalog.js';
 import type { Product } from '../../../src/products/product.js';
 import { type DynamoDbFaultProxy, startDynamoDbFaultProxy } from '../../support/dynamodb-fault-proxy.js';
-import {
-  LOCAL_CREDENTIALS,
-  type LocalDynamoDb,
-  REGION,
-  startLocalDynamoDb,
-} from '../../support/local-dynamodb.js';
+import { type LocalDynamoDb, REGION, startLocalDynamoDb } from '../../support/local-dynamodb.js';
 
 const TABLE = 'Products';
 const TIMEOUT_MS = 300;
@@ -28,7 +24,7 @@ describe('DynamoDbSource against dynalite', () => {
       endpoint,
       daxEndpoint: undefined,
       timeoutMs: TIMEOUT_MS,
-      credentials: LOCAL_CREDENTIALS,
+      credentials: DYNALITE_CREDENTIALS,
     });
     const source = new DynamoDbSource<Product>({
       client,
