@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { LAMBDA_FUNCTIONS } from '../scripts/lambda-functions.js';
@@ -8,23 +8,46 @@ export interface BundleSize {
   readonly name: string;
   readonly files: number;
   readonly javascriptBytes: number;
+  /** What a cold start loads: index.mjs and the chunks it imports statically. */
+  readonly coldStartBytes: number;
   /** Deflate-compressed JavaScript: close to what the deployment zip holds (source maps aside). */
   readonly compressedBytes: number;
 }
+
+// esbuild's minified ESM output: `from"./chunk-X.mjs"` or `import"./chunk-X.mjs"` is a static import.
+const STATIC_IMPORT = /(?:from|import)\s*"\.\/([\w.-]+\.mjs)"/g;
 
 /** Runs `npm run build` and measures each function's output. */
 export function measureBundleSizes(): BundleSize[] {
   execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'ignore' });
   return LAMBDA_FUNCTIONS.map(({ name }) => {
     const dir = join('dist', 'functions', name);
-    const scripts = readdirSync(dir).filter((file) => file.endsWith('.mjs'));
+    const scripts = new Map(
+      readdirSync(dir)
+        .filter((file) => file.endsWith('.mjs'))
+        .map((file) => [file, readFileSync(join(dir, file))] as const),
+    );
+    const coldStart = staticClosure('index.mjs', scripts);
     let javascriptBytes = 0;
     let compressedBytes = 0;
-    for (const file of scripts) {
-      const path = join(dir, file);
-      javascriptBytes += statSync(path).size;
-      compressedBytes += gzipSync(readFileSync(path), { level: 9 }).length;
+    for (const contents of scripts.values()) {
+      javascriptBytes += contents.length;
+      compressedBytes += gzipSync(contents, { level: 9 }).length;
     }
-    return { name, files: scripts.length, javascriptBytes, compressedBytes };
+    const coldStartBytes = [...coldStart].reduce((sum, file) => sum + (scripts.get(file)?.length ?? 0), 0);
+    return { name, files: scripts.size, javascriptBytes, coldStartBytes, compressedBytes };
   });
+}
+
+function staticClosure(entry: string, scripts: ReadonlyMap<string, Buffer>): Set<string> {
+  const seen = new Set<string>();
+  const pending = [entry];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const match of scripts.get(file)?.toString().matchAll(STATIC_IMPORT) ?? []) {
+      if (match[1]) pending.push(match[1]);
+    }
+  }
+  return seen;
 }

@@ -151,10 +151,16 @@ const lines = [
   '',
   'Lambda bundles (npm run build):',
   '',
-  row(['function', 'files', 'JavaScript KiB', 'compressed KiB']),
-  row(['---', '---:', '---:', '---:']),
+  row(['function', 'files', 'JavaScript KiB', 'loaded at cold start KiB', 'compressed KiB']),
+  row(['---', '---:', '---:', '---:', '---:']),
   ...bundles.map((b) =>
-    row([b.name, b.files, (b.javascriptBytes / 1024).toFixed(0), (b.compressedBytes / 1024).toFixed(0)]),
+    row([
+      b.name,
+      b.files,
+      (b.javascriptBytes / 1024).toFixed(0),
+      (b.coldStartBytes / 1024).toFixed(0),
+      (b.compressedBytes / 1024).toFixed(0),
+    ]),
   ),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
