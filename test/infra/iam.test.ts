@@ -20,6 +20,14 @@ const ALLOWED_WILDCARDS: Record<string, string> = {
     'xray:PutTraceSegments and PutTelemetryRecords support no resource-level permissions.',
   'modules/function:VpcNetworkInterfaces':
     'Lambda creates and deletes the ENIs of a VPC function before they exist; the EC2 actions it needs are granted on * (as in AWSLambdaVPCAccessExecutionRole).',
+  'modules/api:ApiGatewayWritesLogs':
+    "API Gateway's logging role is one per account and region and serves every REST API there, so it writes to the region's log groups (log-group:*), not only this API's.",
+  'modules/pipeline:RefreshStackResources':
+    'terraform plan refreshes the stack: most Describe/List/Get actions of these services support no resource-level permissions (ec2:Describe* and elasticache:Describe* stand for the many describe calls refresh makes). Control-plane reads only (no GetObject, GetItem, GetLogEvents), limited to the stack region by aws:RequestedRegion.',
+  'modules/pipeline:RefreshStackRoles':
+    "terraform plan reads the stack's roles and their policies; the role names come from other modules, so it reads any role or customer policy of this account (IAM reads only).",
+  'modules/pipeline:RefreshArtifactsBucket':
+    'terraform plan refreshes the artifacts bucket: s3:GetBucket* stands for its ~15 configuration reads (policy, ACL, versioning, encryption, lifecycle, ...), on that one bucket only.',
   'environments/example:AccountManagesKeyThroughIam':
     'Key policy default statement: in a key policy * is this key, and kms:* for the account root delegates key access to IAM policies (without it the key is unmanageable).',
   'environments/example:CloudWatchLogsEncryptsLogGroups':
@@ -41,10 +49,8 @@ const TRUST_WITHOUT_SOURCE_ACCOUNT: Record<string, string> = {
 
 /** Managed policies attached by ARN, with the reason. */
 const ALLOWED_MANAGED_POLICIES: Record<string, string> = {
-  [`arn:${expr('local.partition')}:iam::aws:policy/ReadOnlyAccess`]:
-    'terraform plan refreshes every resource type of the stack; AWS maintains the list of read actions.',
   [expr('each.value')]:
-    'The apply role gets the deployment policy the team passes in (apply_role_policy_arns): it creates IAM roles, so it is as strong as the stack.',
+    'The apply role gets the deployment policy the team passes in (apply_role_policy_arns): it creates IAM roles, so it is as strong as the stack. The plan role may get extra read policies the team passes in (plan_role_policy_arns, none by default).',
 };
 
 const POLICY_ATTRIBUTES: Record<string, string[]> = {
@@ -56,9 +62,17 @@ const POLICY_ATTRIBUTES: Record<string, string[]> = {
   aws_sns_topic_policy: ['policy'],
 };
 
-/** A literal action or resource with a `*` in it. Expression lists (var.x) are validated in their module. */
+/**
+ * An action or resource with a `*` outside its interpolations. `${x}:*` (the streams of one log group) and
+ * `${x}/*` (the objects of one bucket) name one resource's parts, not a wildcard. Whole expressions
+ * (var.x lists) are validated in their module.
+ */
 function hasWildcard(values: string[]): boolean {
-  return values.some((value) => value.includes('*') && !value.includes('${'));
+  return values.some((value) => {
+    const literal = value.replace(/\$\{[^}]*\}/g, '\u0000');
+    if (literal === '\u0000:*' || literal === '\u0000/*') return false;
+    return literal.includes('*');
+  });
 }
 
 describe('IAM: explicit actions on specific resources', async () => {

@@ -7,7 +7,8 @@ locals {
   partition      = data.aws_partition.current.partition
   connection_arn = var.connection_arn != null ? var.connection_arn : aws_codestarconnections_connection.this[0].arn
   state_bucket   = "arn:${local.partition}:s3:::${var.state_bucket_name}"
-  stages         = toset(["plan", "apply"])
+  region         = data.aws_region.current.region
+  stages         = toset(["test", "plan", "apply"])
 }
 
 # Created PENDING: an administrator authorizes it once in the console (Developer Tools >
@@ -121,8 +122,13 @@ resource "aws_s3_bucket_policy" "artifacts" {
 
 # ---------------------------------------------------------------- CodeBuild
 
+# Three projects, three roles. "test" runs the repository's own code and its npm dependencies, so it
+# gets nothing but its logs, the artifacts and the key. "plan" runs only Terraform, with read access to
+# refresh the stack. "apply" gets the deployment policy the team passes in.
 resource "aws_cloudwatch_log_group" "build" {
-  name              = "/aws/codebuild/${var.name}"
+  for_each = local.stages
+
+  name              = "/aws/codebuild/${var.name}-${each.key}"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn
 
@@ -156,14 +162,15 @@ resource "aws_iam_role" "build" {
   tags = var.tags
 }
 
-# What both stages need to run at all: their logs, the artifacts, the state and its lock, the key.
+# What every project needs to run at all: its own logs, the artifacts, the key. Only plan and apply
+# touch the Terraform state and its lock.
 data "aws_iam_policy_document" "build" {
   for_each = local.stages
 
   statement {
     sid       = "WriteBuildLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.build.arn}:*"]
+    resources = ["${aws_cloudwatch_log_group.build[each.key].arn}:*"]
   }
 
   statement {
@@ -179,32 +186,44 @@ data "aws_iam_policy_document" "build" {
   }
 
   statement {
-    sid       = "ListStateBucket"
-    actions   = ["s3:ListBucket"]
-    resources = [local.state_bucket]
-  }
-
-  statement {
-    sid = "ReadWriteState"
-    # The plan stage only reads the state; both stages take the lock file (use_lockfile).
-    actions   = each.key == "apply" ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"]
-    resources = ["${local.state_bucket}/${var.state_key}"]
-  }
-
-  statement {
-    sid       = "StateLock"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-    resources = ["${local.state_bucket}/${var.state_key}.tflock"]
-  }
-
-  statement {
     sid       = "UseEncryptionKey"
     actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
     resources = [var.kms_key_arn]
   }
 
   dynamic "statement" {
-    for_each = length(var.plan_secret_arns) > 0 ? [var.plan_secret_arns] : []
+    for_each = each.key == "test" ? [] : [local.state_bucket]
+
+    content {
+      sid       = "ListStateBucket"
+      actions   = ["s3:ListBucket"]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = each.key == "test" ? [] : ["${local.state_bucket}/${var.state_key}"]
+
+    content {
+      sid = "ReadWriteState"
+      # The plan stage only reads the state; apply writes it.
+      actions   = each.key == "apply" ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = each.key == "test" ? [] : ["${local.state_bucket}/${var.state_key}.tflock"]
+
+    content {
+      sid       = "StateLock"
+      actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = each.key != "test" && length(var.plan_secret_arns) > 0 ? [var.plan_secret_arns] : []
 
     content {
       sid       = "RefreshManagedSecrets"
@@ -222,11 +241,111 @@ resource "aws_iam_role_policy" "build" {
   policy = data.aws_iam_policy_document.build[each.key].json
 }
 
-# terraform plan refreshes every resource type of the stack (EC2, ElastiCache, Lambda, IAM, ...):
-# AWS's read-only policy is the maintained list of those read actions.
-resource "aws_iam_role_policy_attachment" "plan_read_only" {
+# terraform plan refreshes every resource of the stack. Instead of AWS's ReadOnlyAccess (which also
+# reads data: every bucket's objects, every table's items, every log's events) the plan role gets the
+# control-plane reads of the services this stack uses, in this region.
+data "aws_iam_policy_document" "plan_refresh" {
+  statement {
+    sid = "RefreshStackResources"
+    actions = [
+      "apigateway:GET",
+      "cloudwatch:DescribeAlarms",
+      "cloudwatch:GetDashboard",
+      "cloudwatch:ListTagsForResource",
+      "codebuild:BatchGetProjects",
+      "codeconnections:GetConnection",
+      "codeconnections:ListTagsForResource",
+      "codepipeline:GetPipeline",
+      "codepipeline:ListTagsForResource",
+      "codestar-connections:GetConnection",
+      "codestar-connections:ListTagsForResource",
+      "dax:DescribeClusters",
+      "dax:DescribeParameterGroups",
+      "dax:DescribeParameters",
+      "dax:DescribeSubnetGroups",
+      "dax:ListTags",
+      "dynamodb:DescribeContinuousBackups",
+      "dynamodb:DescribeKinesisStreamingDestination",
+      "dynamodb:DescribeTable",
+      "dynamodb:DescribeTimeToLive",
+      "dynamodb:GetResourcePolicy",
+      "dynamodb:ListTagsOfResource",
+      "ec2:Describe*",
+      "elasticache:Describe*",
+      "elasticache:ListTagsForResource",
+      "kms:DescribeKey",
+      "kms:GetKeyPolicy",
+      "kms:GetKeyRotationStatus",
+      "kms:ListAliases",
+      "kms:ListResourceTags",
+      "lambda:GetFunction",
+      "lambda:GetFunctionCodeSigningConfig",
+      "lambda:GetFunctionConcurrency",
+      "lambda:GetFunctionConfiguration",
+      "lambda:GetFunctionRecursionConfig",
+      "lambda:GetPolicy",
+      "lambda:GetRuntimeManagementConfig",
+      "lambda:ListTags",
+      "lambda:ListVersionsByFunction",
+      "logs:DescribeLogGroups",
+      "logs:ListTagsForResource",
+      "logs:ListTagsLogGroup",
+      "secretsmanager:DescribeSecret",
+      "secretsmanager:GetResourcePolicy",
+      "sns:GetDataProtectionPolicy",
+      "sns:GetSubscriptionAttributes",
+      "sns:GetTopicAttributes",
+      "sns:ListTagsForResource",
+      "wafv2:GetWebACL",
+      "wafv2:GetWebACLForResource",
+      "wafv2:ListTagsForResource",
+    ]
+    resources = ["*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestedRegion"
+      values   = [local.region]
+    }
+  }
+
+  # IAM is global (no region condition): the stack's roles and their policies, in this account.
+  statement {
+    sid = "RefreshStackRoles"
+    actions = [
+      "iam:GetPolicy",
+      "iam:GetPolicyVersion",
+      "iam:GetRole",
+      "iam:GetRolePolicy",
+      "iam:ListAttachedRolePolicies",
+      "iam:ListRolePolicies",
+    ]
+    resources = [
+      "arn:${local.partition}:iam::${local.account_id}:role/*",
+      "arn:${local.partition}:iam::${local.account_id}:policy/*",
+    ]
+  }
+
+  statement {
+    sid       = "RefreshArtifactsBucket"
+    actions   = ["s3:GetBucket*", "s3:GetAccelerateConfiguration", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration", "s3:ListBucket"]
+    resources = [aws_s3_bucket.artifacts.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "plan_refresh" {
+  name   = "refresh-stack"
+  role   = aws_iam_role.build["plan"].id
+  policy = data.aws_iam_policy_document.plan_refresh.json
+}
+
+# Extra managed policies for the plan role (e.g. for resources added to the stack before the list above
+# learns their read actions); none by default.
+resource "aws_iam_role_policy_attachment" "plan" {
+  for_each = toset(var.plan_role_policy_arns)
+
   role       = aws_iam_role.build["plan"].name
-  policy_arn = "arn:${local.partition}:iam::aws:policy/ReadOnlyAccess"
+  policy_arn = each.value
 }
 
 resource "aws_iam_role_policy_attachment" "apply" {
@@ -236,11 +355,34 @@ resource "aws_iam_role_policy_attachment" "apply" {
   policy_arn = each.value
 }
 
+locals {
+  # Environment of each project: the test project needs only the Redis version to install.
+  build_environment = {
+    test = {
+      REDIS_VERSION = var.redis_version
+    }
+    plan = {
+      TF_VERSION       = var.terraform_version
+      TF_DIR           = var.terraform_dir
+      TF_STATE_BUCKET  = var.state_bucket_name
+      TF_STATE_KEY     = var.state_key
+      TF_IN_AUTOMATION = "true"
+    }
+    apply = {
+      TF_VERSION       = var.terraform_version
+      TF_DIR           = var.terraform_dir
+      TF_STATE_BUCKET  = var.state_bucket_name
+      TF_STATE_KEY     = var.state_key
+      TF_IN_AUTOMATION = "true"
+    }
+  }
+}
+
 resource "aws_codebuild_project" "this" {
   for_each = local.stages
 
   name           = "${var.name}-${each.key}"
-  description    = "Aside pipeline: terraform ${each.key}"
+  description    = "Aside pipeline: ${each.key} stage"
   service_role   = aws_iam_role.build[each.key].arn
   encryption_key = var.kms_key_arn
   build_timeout  = 60
@@ -259,35 +401,19 @@ resource "aws_codebuild_project" "this" {
     image        = "aws/codebuild/standard:7.0"
     type         = "LINUX_CONTAINER"
 
-    environment_variable {
-      name  = "TF_VERSION"
-      value = var.terraform_version
-    }
+    dynamic "environment_variable" {
+      for_each = local.build_environment[each.key]
 
-    environment_variable {
-      name  = "TF_DIR"
-      value = var.terraform_dir
-    }
-
-    environment_variable {
-      name  = "TF_STATE_BUCKET"
-      value = var.state_bucket_name
-    }
-
-    environment_variable {
-      name  = "TF_STATE_KEY"
-      value = var.state_key
-    }
-
-    environment_variable {
-      name  = "TF_IN_AUTOMATION"
-      value = "true"
+      content {
+        name  = environment_variable.key
+        value = environment_variable.value
+      }
     }
   }
 
   logs_config {
     cloudwatch_logs {
-      group_name = aws_cloudwatch_log_group.build.name
+      group_name = aws_cloudwatch_log_group.build[each.key].name
     }
   }
 
@@ -322,9 +448,11 @@ resource "aws_iam_role" "pipeline" {
 }
 
 data "aws_iam_policy_document" "pipeline" {
+  # Connections created since 2024 have codeconnections ARNs and are authorized with the
+  # codeconnections prefix; older ones with codestar-connections. Both, on this connection only.
   statement {
     sid       = "UseSourceConnection"
-    actions   = ["codestar-connections:UseConnection"]
+    actions   = ["codestar-connections:UseConnection", "codeconnections:UseConnection"]
     resources = [local.connection_arn]
   }
 
@@ -397,20 +525,41 @@ resource "aws_codepipeline" "this" {
     }
   }
 
+  # npm ci, lint, typecheck, build and npm test (.ci/run) with a role that can reach nothing else.
   stage {
-    name = "Plan"
+    name = "Test"
 
     action {
-      name             = "TestBuildPlan"
+      name             = "TestAndBuild"
       category         = "Build"
       owner            = "AWS"
       provider         = "CodeBuild"
       version          = "1"
       input_artifacts  = ["source"]
+      output_artifacts = ["build"]
+
+      configuration = {
+        ProjectName = aws_codebuild_project.this["test"].name
+      }
+    }
+  }
+
+  # Terraform only: fmt, init, validate, plan against the tested build output.
+  stage {
+    name = "Plan"
+
+    action {
+      name             = "Plan"
+      category         = "Build"
+      owner            = "AWS"
+      provider         = "CodeBuild"
+      version          = "1"
+      input_artifacts  = ["source", "build"]
       output_artifacts = ["plan"]
 
       configuration = {
-        ProjectName = aws_codebuild_project.this["plan"].name
+        ProjectName   = aws_codebuild_project.this["plan"].name
+        PrimarySource = "source"
       }
     }
   }

@@ -74,6 +74,23 @@ variable "plan_secret_arns" {
   default     = []
 }
 
+variable "plan_role_policy_arns" {
+  description = "Extra managed policies for the plan stage's role, which otherwise reads only the control plane of the services this stack uses (see plan_refresh in main.tf)."
+  type        = list(string)
+  default     = []
+}
+
+variable "redis_version" {
+  description = "Exact Redis 7.x version the test stage installs from packages.redis.io (the build image's own apt has 6.0.16)."
+  type        = string
+  default     = "7.4.2"
+
+  validation {
+    condition     = can(regex("^7\\.[0-9]+\\.[0-9]+$", var.redis_version))
+    error_message = "redis_version must be an exact 7.x version such as 7.4.2."
+  }
+}
+
 variable "apply_role_policy_arns" {
   description = "Managed policies for the apply stage's role. Applying creates IAM roles, so this role is as powerful as the stack; give it your organisation's deployment policy (ideally with a permissions boundary)."
   type        = list(string)
