@@ -64,6 +64,45 @@ describe('dashboard and alarms', async () => {
     }
   });
 
+  it("alarms on each function's p99 duration", () => {
+    const alarms = String(observability.locals.get('alarms'));
+    expect(alarms).toContain(`"${expr('f')}-p99-duration" = {`);
+    expect(alarms).toMatch(
+      /namespace\s+= "AWS\/Lambda", metric = "Duration", dimensions = tomap\(\{ FunctionName = f \}\)\s+statistic\s+= null, extended = "p99", comparison = "GreaterThanThreshold", threshold = var\.function_p99_duration_alarm_ms/,
+    );
+  });
+
+  it('alarms on the Serverless cache ECPUs, stored bytes and connections against its limits', async () => {
+    const alarms = String(observability.locals.get('alarms'));
+    for (const [key, metric, statistic] of [
+      ['cache-ecpu', 'ElastiCacheProcessingUnits', 'Sum'],
+      ['cache-storage', 'BytesUsedForCache', 'Maximum'],
+      ['cache-connections', 'CurrConnections', 'Maximum'],
+    ]) {
+      const at = alarms.indexOf(`"${key}" = {`);
+      expect(at, key).toBeGreaterThan(0);
+      const body = alarms.slice(at, alarms.indexOf('\n      }', at));
+      expect(body).toContain(
+        `metric = "${metric}", dimensions = tomap({ clusterId = var.serverless_cache_name })`,
+      );
+      expect(body).toMatch(new RegExp(`statistic\\s+= "${statistic}"`));
+    }
+    expect(alarms).toContain(
+      'threshold = coalesce(var.serverless_max_ecpu_per_second, 0) * 60 * var.serverless_limit_alarm_percent / 100',
+    );
+    expect(alarms).toContain(
+      'threshold = coalesce(var.serverless_max_data_storage_gb, 0) * 1000000000 * var.serverless_limit_alarm_percent / 100',
+    );
+    const env = await terraformDir('environments/example');
+    const call = moduleCall(env, 'observability');
+    expect(call.serverless_max_ecpu_per_second).toBe(expr('module.cache.serverless_max_ecpu_per_second'));
+    expect(call.serverless_max_data_storage_gb).toBe(expr('module.cache.serverless_max_data_storage_gb'));
+    const cache = await terraformDir('modules/cache');
+    expect(cache.outputs.get('serverless_max_ecpu_per_second')?.value).toBe(
+      expr('local.serverless ? var.serverless_max_ecpu_per_second : null'),
+    );
+  });
+
   it('uses the namespace and service name the functions are given', async () => {
     const env = await terraformDir('environments/example');
     const call = moduleCall(env, 'observability');

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   type Body,
@@ -7,7 +7,9 @@ import {
   isExpression,
   loadTerraform,
   moduleSource,
+  REPO_ROOT,
   referencesIn,
+  TERRAFORM_ROOT,
   type TerraformDir,
 } from './support/load-terraform.js';
 
@@ -191,4 +193,20 @@ describe('Terraform references', async () => {
       expect(undocumented).toEqual([]);
     },
   );
+
+  it('mentions only documents that exist (relative to the file or the repository root)', () => {
+    const files = (readdirSync(TERRAFORM_ROOT, { recursive: true }) as string[])
+      .filter((file) => !file.split('/').some((part) => part.startsWith('.')))
+      .map((file) => join(TERRAFORM_ROOT, file))
+      .filter((file) => /\.(tf|md|example|yml)$/.test(file));
+    const missing: string[] = [];
+    for (const file of files) {
+      for (const [mention] of readFileSync(file, 'utf8').matchAll(/[A-Za-z0-9_./-]+\.md\b/g)) {
+        if (!existsSync(join(dirname(file), mention)) && !existsSync(join(REPO_ROOT, mention))) {
+          missing.push(`${file}: ${mention}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
 });

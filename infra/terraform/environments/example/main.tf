@@ -236,8 +236,11 @@ module "observability" {
   api_stage             = module.api.stage_name
   cache_node_ids        = module.cache.node_ids
   serverless_cache_name = module.cache.serverless_cache_name
-  alarm_email           = var.alarm_email
-  kms_key_arn           = aws_kms_key.this.arn
+  # Serverless limits, so the ECPU and storage alarms fire before the cache throttles or evicts.
+  serverless_max_ecpu_per_second = module.cache.serverless_max_ecpu_per_second
+  serverless_max_data_storage_gb = module.cache.serverless_max_data_storage_gb
+  alarm_email                    = var.alarm_email
+  kms_key_arn                    = aws_kms_key.this.arn
 }
 
 # ---------------------------------------------------------------- pipeline

@@ -37,3 +37,13 @@ output "serverless_cache_name" {
   description = "Name of the Serverless cache (the clusterId metric dimension), or null."
   value       = one(aws_elasticache_serverless_cache.this[*].name)
 }
+
+output "serverless_max_ecpu_per_second" {
+  description = "Serverless only: the ECPU-per-second limit (alarms fire before it throttles), or null."
+  value       = local.serverless ? var.serverless_max_ecpu_per_second : null
+}
+
+output "serverless_max_data_storage_gb" {
+  description = "Serverless only: the data storage limit in GB (alarms fire before it evicts), or null."
+  value       = local.serverless ? var.serverless_max_data_storage_gb : null
+}

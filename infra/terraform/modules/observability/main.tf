@@ -130,6 +130,11 @@ locals {
         namespace   = "AWS/Lambda", metric = "Throttles", dimensions = tomap({ FunctionName = f })
         statistic   = "Sum", extended = null, comparison = "GreaterThanThreshold", threshold = 0
       }
+      "${f}-p99-duration" = {
+        description = "${f}'s p99 duration is above ${var.function_p99_duration_alarm_ms} ms (slow Redis or DynamoDB, or cold starts)."
+        namespace   = "AWS/Lambda", metric = "Duration", dimensions = tomap({ FunctionName = f })
+        statistic   = null, extended = "p99", comparison = "GreaterThanThreshold", threshold = var.function_p99_duration_alarm_ms
+      }
     }]...),
     merge([for node in var.cache_node_ids : {
       "${node}-memory" = {
@@ -158,6 +163,26 @@ locals {
         description = "The serverless cache evicts keys: its data storage limit is too low."
         namespace   = "AWS/ElastiCache", metric = "Evictions", dimensions = tomap({ clusterId = var.serverless_cache_name })
         statistic   = "Sum", extended = null, comparison = "GreaterThanThreshold", threshold = 0
+      }
+      "cache-connections" = {
+        description = "The serverless cache holds more than ${var.cache_connections_alarm} client connections."
+        namespace   = "AWS/ElastiCache", metric = "CurrConnections", dimensions = tomap({ clusterId = var.serverless_cache_name })
+        statistic   = "Maximum", extended = null, comparison = "GreaterThanThreshold", threshold = var.cache_connections_alarm
+      }
+    } : {},
+    # ElastiCacheProcessingUnits is a count per period: per-second limit x 60 s x the alarm percentage.
+    local.serverless && var.serverless_max_ecpu_per_second != null ? {
+      "cache-ecpu" = {
+        description = "The serverless cache uses more than ${var.serverless_limit_alarm_percent}% of its ECPU-per-second limit (it throttles at the limit)."
+        namespace   = "AWS/ElastiCache", metric = "ElastiCacheProcessingUnits", dimensions = tomap({ clusterId = var.serverless_cache_name })
+        statistic   = "Sum", extended = null, comparison = "GreaterThanThreshold", threshold = coalesce(var.serverless_max_ecpu_per_second, 0) * 60 * var.serverless_limit_alarm_percent / 100
+      }
+    } : {},
+    local.serverless && var.serverless_max_data_storage_gb != null ? {
+      "cache-storage" = {
+        description = "The serverless cache stores more than ${var.serverless_limit_alarm_percent}% of its data storage limit (it evicts at the limit)."
+        namespace   = "AWS/ElastiCache", metric = "BytesUsedForCache", dimensions = tomap({ clusterId = var.serverless_cache_name })
+        statistic   = "Maximum", extended = null, comparison = "GreaterThanThreshold", threshold = coalesce(var.serverless_max_data_storage_gb, 0) * 1000000000 * var.serverless_limit_alarm_percent / 100
       }
     } : {},
   )

@@ -42,6 +42,35 @@ variable "serverless_cache_name" {
   default     = null
 }
 
+variable "serverless_max_ecpu_per_second" {
+  description = "Serverless only: the cache's ECPU-per-second limit; the ECPU alarm fires at serverless_limit_alarm_percent of it. null with a replication group."
+  type        = number
+  default     = null
+}
+
+variable "serverless_max_data_storage_gb" {
+  description = "Serverless only: the cache's data storage limit in GB; the storage alarm fires at serverless_limit_alarm_percent of it. null with a replication group."
+  type        = number
+  default     = null
+}
+
+variable "serverless_limit_alarm_percent" {
+  description = "Serverless only: alarm when ECPUs or stored data stay above this percentage of the cache's limits (it throttles or evicts at 100%)."
+  type        = number
+  default     = 80
+
+  validation {
+    condition     = var.serverless_limit_alarm_percent > 0 && var.serverless_limit_alarm_percent <= 100
+    error_message = "serverless_limit_alarm_percent must be in (0, 100]."
+  }
+}
+
+variable "function_p99_duration_alarm_ms" {
+  description = "Alarm when a function's p99 duration stays above this many milliseconds (the read API's timeout is 10 s)."
+  type        = number
+  default     = 3000
+}
+
 variable "alarm_email" {
   description = "Address subscribed to the alarm topic (AWS sends a confirmation mail); null for none."
   type        = string
