@@ -106,7 +106,7 @@ variable "allowed_commands" {
 }
 
 variable "auth_token_version" {
-  description = "Version of the generated AUTH token. Increment it to rotate: the next apply writes a new token to the secret and the user together (connected functions keep working; new cold starts read the new token)."
+  description = "Version of the generated AUTH token. Increment it to rotate: the next apply writes a new token to the secret and the user together. Warm functions keep the token they read at cold start until they are replaced (meanwhile a reconnect of theirs fails authentication and reads go to DynamoDB)."
   type        = number
   default     = 1
 
