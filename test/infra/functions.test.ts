@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildFunction } from '../../scripts/build-function.js';
 import { bundlePath, LAMBDA_FUNCTIONS, LAMBDA_HANDLER } from '../../scripts/lambda-functions.js';
 import {
   type Body,
@@ -86,20 +86,7 @@ describe('functions', async () => {
     async (name, fn) => {
       expect(existsSync(join(REPO_ROOT, fn.entry)), fn.entry).toBe(true);
       const target = join(outDir, name);
-      // The same shape as scripts/build.ts: one ESM entry chunk for nodejs22.x.
-      const result = await build({
-        absWorkingDir: REPO_ROOT,
-        entryPoints: { index: fn.entry },
-        outdir: target,
-        outExtension: { '.js': '.mjs' },
-        splitting: true,
-        bundle: true,
-        platform: 'node',
-        target: 'node22',
-        format: 'esm',
-        metafile: true,
-        logLevel: 'silent',
-      });
+      const result = await buildFunction(fn.entry, target, { absWorkingDir: REPO_ROOT });
       const entry = Object.entries(result.metafile.outputs).find(([file]) => file.endsWith('/index.mjs'));
       expect(entry, 'index.mjs in the build output').toBeDefined();
       expect(existsSync(join(target, 'index.mjs'))).toBe(true);
