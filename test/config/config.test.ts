@@ -26,7 +26,7 @@ describe('loadConfig', () => {
       DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
       DAX_ENDPOINT: 'daxs://cluster.abc.dax-clusters.eu-west-1.amazonaws.com',
       DYNAMODB_TIMEOUT_MS: '800',
-      REDIS_URL: 'rediss://default:secret@master.cache.amazonaws.com:6379',
+      REDIS_URL: 'rediss://default:secret@master.cache.amazonaws.com:6380',
       REDIS_MODE: 'cluster',
       REDIS_AUTH_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:aside-redis',
       REDIS_CONNECT_TIMEOUT_MS: '250',
@@ -75,7 +75,7 @@ describe('loadConfig', () => {
   it('names every invalid variable at once', () => {
     const attempt = () =>
       loadConfig({
-        REDIS_URL: 'http://cache:6379',
+        REDIS_URL: 'http://cache:6380',
         CACHE_TTL_SECONDS: '0',
         REDIS_MODE: 'sentinel',
         PORT: 'x',

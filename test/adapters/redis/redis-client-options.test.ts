@@ -48,7 +48,7 @@ describe('Redis client options', () => {
     const options = buildClusterOptions({
       ...base,
       mode: 'cluster',
-      url: 'rediss://clustercfg.aside.cache.amazonaws.com:6379',
+      url: 'rediss://clustercfg.aside.cache.amazonaws.com:6380',
       authToken: 'tok',
     });
     expect(options).toMatchObject({ enableOfflineQueue: false, lazyConnect: true });
