@@ -167,7 +167,9 @@ describe('pipeline', async () => {
     for (const step of ['npm ci', 'npm run lint', 'npm run typecheck', 'npm run build', 'npm test']) {
       expect(script).toContain(step);
     }
-    expect(script).toContain('terraform fmt -check -recursive infra/terraform');
+    // `terraform fmt -check` runs inside npm test (test/infra/fmt.test.ts), wherever terraform is present.
+    const fmtTest = readFileSync(join(pipeline.path, '../../../../test/infra/fmt.test.ts'), 'utf8');
+    expect(fmtTest).toContain("'fmt', '-check', '-recursive'");
   });
 
   it('Plan: Terraform only (no npm), fmt → init → validate → plan on the Test stage dist/', () => {
