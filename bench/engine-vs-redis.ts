@@ -1,7 +1,8 @@
 import { createRedisClient } from '../src/adapters/redis/create-redis-client.js';
 import { RedisCacheStore } from '../src/adapters/redis/redis-cache-store.js';
 import { CacheAside } from '../src/core/cache-aside.js';
-import { entryKey } from '../src/core/cache-keys.js';
+import { itemKeys } from '../src/core/cache-keys.js';
+import { DEFAULT_CACHE_POLICY } from '../src/core/cache-policy.js';
 import { startRedisServer } from '../src/local/redis-server-process.js';
 import { sampleCatalog } from '../src/local/sample-catalog.js';
 import type { Product } from '../src/products/product.js';
@@ -36,11 +37,10 @@ export async function measureEngineVsRedis(rounds: number): Promise<EngineVsRedi
       store,
       source: { load: async () => ({ value: product, version: product.version }) },
       keyPrefix: KEY_PREFIX,
-      ttlSeconds: 3600,
-      ttlJitterPercent: 0,
+      policy: { ...DEFAULT_CACHE_POLICY, ttlSeconds: 3600 },
     });
     const id = product.productId;
-    const key = entryKey(KEY_PREFIX, id);
+    const key = itemKeys(KEY_PREFIX, id).entry;
     if ((await cache.get(id)).outcome !== 'MISS' || (await cache.get(id)).outcome !== 'HIT') {
       throw new Error('the engine did not fill and then hit');
     }

@@ -1,11 +1,13 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { type CachePolicy, DEFAULT_CACHE_POLICY } from '../core/cache-policy.js';
 
 // zod/mini keeps the Lambda bundle small (the classic API adds ~440 KiB). English messages are
 // opt-in, and imported alone: `z.locales` would bundle every language.
 z.config(en());
 
-export const DEFAULT_TTL_SECONDS = 300;
+/** A lease outlives a load: twice the DynamoDB timeout unless CACHE_LEASE_TTL_MS says otherwise. */
+const LEASE_TTL_PER_SOURCE_TIMEOUT = 2;
 
 const optionalString = z.pipe(
   z.optional(z.string()),
@@ -20,6 +22,14 @@ const nonEmptyString = (defaultValue: string) =>
 
 const positiveInt = (defaultValue: number) =>
   z._default(z.coerce.number().check(z.int(), z.positive()), defaultValue);
+
+const optionalPositiveInt = z.optional(z.coerce.number().check(z.int(), z.positive()));
+
+const nonNegativeNumber = (defaultValue: number, maximum: number) =>
+  z._default(z.coerce.number().check(z.minimum(0), z.maximum(maximum)), defaultValue);
+
+const { ttlSeconds, graceSeconds, ttlJitterPercent, negativeTtlSeconds, leaseWaitMs, earlyRefreshBeta } =
+  DEFAULT_CACHE_POLICY;
 
 /** Every environment variable Aside reads; README.md has the same table in prose. */
 const environmentSchema = z.object({
@@ -37,8 +47,13 @@ const environmentSchema = z.object({
     z.string().check(z.regex(/^[a-z0-9-]{1,32}$/, 'lowercase letters, digits and dashes, at most 32')),
     'aside',
   ),
-  CACHE_TTL_SECONDS: positiveInt(DEFAULT_TTL_SECONDS),
-  CACHE_TTL_JITTER_PERCENT: z._default(z.coerce.number().check(z.minimum(0), z.maximum(50)), 10),
+  CACHE_TTL_SECONDS: positiveInt(ttlSeconds),
+  CACHE_GRACE_SECONDS: nonNegativeNumber(graceSeconds, 7 * 24 * 3600),
+  CACHE_TTL_JITTER_PERCENT: nonNegativeNumber(ttlJitterPercent, 50),
+  CACHE_NEGATIVE_TTL_SECONDS: positiveInt(negativeTtlSeconds),
+  CACHE_LEASE_TTL_MS: optionalPositiveInt,
+  CACHE_LEASE_WAIT_MS: nonNegativeNumber(leaseWaitMs, 10_000),
+  CACHE_EARLY_REFRESH_BETA: nonNegativeNumber(earlyRefreshBeta, 10),
   METRICS_NAMESPACE: nonEmptyString('Aside'),
   SERVICE_NAME: nonEmptyString('aside'),
   LOG_LEVEL: z._default(z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']), 'INFO'),
@@ -64,8 +79,7 @@ export interface Config {
   };
   readonly cache: {
     readonly keyPrefix: string;
-    readonly ttlSeconds: number;
-    readonly ttlJitterPercent: number;
+    readonly policy: CachePolicy;
   };
   readonly observability: {
     readonly metricsNamespace: string;
@@ -111,8 +125,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     cache: {
       keyPrefix: e.CACHE_KEY_PREFIX,
-      ttlSeconds: e.CACHE_TTL_SECONDS,
-      ttlJitterPercent: e.CACHE_TTL_JITTER_PERCENT,
+      policy: {
+        ttlSeconds: e.CACHE_TTL_SECONDS,
+        graceSeconds: e.CACHE_GRACE_SECONDS,
+        ttlJitterPercent: e.CACHE_TTL_JITTER_PERCENT,
+        negativeTtlSeconds: e.CACHE_NEGATIVE_TTL_SECONDS,
+        leaseTtlMs: e.CACHE_LEASE_TTL_MS ?? LEASE_TTL_PER_SOURCE_TIMEOUT * e.DYNAMODB_TIMEOUT_MS,
+        leaseWaitMs: e.CACHE_LEASE_WAIT_MS,
+        earlyRefreshBeta: e.CACHE_EARLY_REFRESH_BETA,
+      },
     },
     observability: {
       metricsNamespace: e.METRICS_NAMESPACE,

@@ -1,20 +1,24 @@
-import { type CacheEntry, decodeEntry, encodeEntry } from './cache-entry.js';
-import { entryKey } from './cache-keys.js';
+import { type CacheEntry, decodeEntry } from './cache-entry.js';
+import { itemKeys } from './cache-keys.js';
 import { type CacheObserver, type CacheOutcome, silentObserver } from './cache-observer.js';
-import type { CacheStore } from './cache-store.js';
+import type { CachePolicy } from './cache-policy.js';
+import type { CacheStore, ItemKeys } from './cache-store.js';
 import { type Clock, systemClock } from './clock.js';
+import { leaseWaitPauses } from './lease-wait.js';
+import { LoadAndFill, type Loaded } from './load-and-fill.js';
+import { decideAcquired, decideLookup } from './read-decision.js';
 import { SingleFlight } from './single-flight.js';
 import type { Source, SourceRecord } from './source.js';
-import { jitteredTtlMs } from './ttl.js';
 
 export interface CacheAsideOptions<T> {
   readonly store: CacheStore;
   readonly source: Source<T>;
   readonly keyPrefix: string;
-  readonly ttlSeconds: number;
-  readonly ttlJitterPercent: number;
+  readonly policy: CachePolicy;
   readonly clock?: Clock;
   readonly random?: () => number;
+  /** Makes lease tokens; random UUIDs unless a test wants to know them. */
+  readonly newToken?: () => string;
   readonly observer?: CacheObserver;
 }
 
@@ -24,79 +28,207 @@ export interface CacheRead<T> {
   readonly record: SourceRecord<T> | null;
 }
 
+/** A read's end, shared by every caller of one in-process flight; errors keep the outcome they had. */
+type Settled<T> =
+  | { readonly read: CacheRead<T> }
+  | { readonly outcome: CacheOutcome; readonly error: unknown };
+
 /**
- * The cache-aside policy: look in the store first; on a miss load from the source, fill the store
- * and answer. A failing store never fails a read: the read goes to the source instead (BYPASS).
+ * The cache-aside read protocol (DESIGN.md section 5): one GET on the hot path; on an absent or stale
+ * entry a lease decides, across every process sharing the store, who loads and fills; the others get
+ * the stale entry at once or wait briefly for the fill. A failing store never fails a read (BYPASS);
+ * a failing source is answered with the stale entry when there is one.
  */
 export class CacheAside<T> {
-  readonly #options: CacheAsideOptions<T>;
+  readonly #store: CacheStore;
+  readonly #keyPrefix: string;
+  readonly #policy: CachePolicy;
   readonly #clock: Clock;
   readonly #random: () => number;
+  readonly #newToken: () => string;
   readonly #observer: CacheObserver;
-  readonly #loads = new SingleFlight<SourceRecord<T> | null>();
+  readonly #runner: LoadAndFill<T>;
+  readonly #flights = new SingleFlight<Settled<T>>();
 
   constructor(options: CacheAsideOptions<T>) {
-    this.#options = options;
+    this.#store = options.store;
+    this.#keyPrefix = options.keyPrefix;
+    this.#policy = options.policy;
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
+    this.#newToken = options.newToken ?? (() => crypto.randomUUID());
     this.#observer = options.observer ?? silentObserver;
+    this.#runner = new LoadAndFill({
+      store: options.store,
+      source: options.source,
+      policy: options.policy,
+      clock: this.#clock,
+      random: this.#random,
+      observer: this.#observer,
+    });
   }
 
   async get(id: string): Promise<CacheRead<T>> {
-    const key = entryKey(this.#options.keyPrefix, id);
-    const lookup = await this.#lookup(key);
-    if (lookup.entry && this.#clock.now() < lookup.entry.soft) {
-      this.#observer.onRead('HIT');
-      const { val, ver } = lookup.entry;
-      return { outcome: 'HIT', record: val === null ? null : { value: val, version: ver } };
-    }
-    const outcome: CacheOutcome = lookup.storeFailed ? 'BYPASS' : 'MISS';
-    this.#observer.onRead(outcome);
-    // Callers that bypass a failing store do not fill it; they share loads only with each other.
-    const fill = !lookup.storeFailed;
-    const record = await this.#loads.run(`${outcome}:${id}`, () => this.#loadAndFill(id, key, fill));
-    return { outcome, record };
-  }
-
-  async #lookup(key: string): Promise<{ entry: CacheEntry<T> | undefined; storeFailed: boolean }> {
+    const keys = itemKeys(this.#keyPrefix, id);
+    let text: string | null;
     try {
-      const text = await this.#options.store.get(key);
-      return { entry: text === null ? undefined : decodeEntry<T>(text), storeFailed: false };
+      text = await this.#store.get(keys.entry);
     } catch (error) {
       this.#observer.onStoreError('get', error);
-      return { entry: undefined, storeFailed: true };
+      return this.#answer(this.#flights.run(`bypass:${id}`, () => this.#bypass(id, undefined)));
+    }
+    const decision = decideLookup(
+      this.#decode(text, true),
+      this.#clock.now(),
+      this.#policy.earlyRefreshBeta,
+      this.#random,
+    );
+    switch (decision.action) {
+      case 'serve':
+        return this.#answer(Promise.resolve(served('HIT', decision.entry)));
+      case 'refresh-early':
+        return this.#answer(
+          this.#flights.run(`early:${id}`, () =>
+            this.#refreshEarly(id, keys, decision.entry, decision.staleAtMs),
+          ),
+        );
+      case 'acquire':
+        return this.#answer(this.#flights.run(id, () => this.#resolve(id, keys, decision.stale)));
     }
   }
 
-  async #loadAndFill(id: string, key: string, fill: boolean): Promise<SourceRecord<T> | null> {
-    const startedAt = this.#clock.now();
-    let record: SourceRecord<T> | null;
-    try {
-      record = await this.#options.source.load(id);
-    } catch (error) {
-      this.#observer.onLoad(this.#clock.now() - startedAt);
-      this.#observer.onSourceError(error);
-      throw error;
+  /** Counts the read once per caller, then answers or throws. */
+  async #answer(settling: Promise<Settled<T>>): Promise<CacheRead<T>> {
+    const settled = await settling;
+    if ('error' in settled) {
+      this.#observer.onRead(settled.outcome);
+      throw settled.error;
     }
-    const loadMs = this.#clock.now() - startedAt;
-    this.#observer.onLoad(loadMs);
-    if (record && fill) await this.#fill(key, record, loadMs);
-    return record;
+    this.#observer.onRead(settled.read.outcome);
+    if (settled.read.outcome === 'HIT' && settled.read.record === null)
+      this.#observer.onEvent('NEGATIVE_HIT');
+    return settled.read;
   }
 
-  async #fill(key: string, record: SourceRecord<T>, loadMs: number): Promise<void> {
-    const { ttlSeconds, ttlJitterPercent } = this.#options;
-    const ttlMs = jitteredTtlMs(ttlSeconds, ttlJitterPercent, this.#random);
-    const entry: CacheEntry<T> = {
-      ver: record.version,
-      val: record.value,
-      soft: this.#clock.now() + ttlMs,
-      dt: loadMs,
-    };
+  async #resolve(id: string, keys: ItemKeys, stale: CacheEntry<T> | undefined): Promise<Settled<T>> {
+    const token = this.#newToken();
+    let acquired: Awaited<ReturnType<CacheStore['acquire']>>;
     try {
-      await this.#options.store.set(key, encodeEntry(entry), ttlMs);
+      acquired = await this.#store.acquire(keys, {
+        token,
+        leaseTtlMs: this.#policy.leaseTtlMs,
+        staleAtMs: this.#clock.now(),
+      });
     } catch (error) {
-      this.#observer.onStoreError('set', error);
+      this.#observer.onStoreError('acquire', error);
+      return this.#bypass(id, stale);
+    }
+    const entry = this.#decode(acquired.entry, false);
+    const decision = decideAcquired(entry, acquired.granted, acquired.fenced, this.#clock.now());
+    switch (decision.action) {
+      case 'serve':
+        return served('HIT', decision.entry);
+      case 'serve-stale':
+        return served('STALE', decision.entry);
+      case 'load-and-fill':
+        return this.#loadAndFill(id, keys, token, decision.consistent, entry);
+      case 'wait':
+        return this.#waitForFill(id, keys);
     }
   }
+
+  async #loadAndFill(
+    id: string,
+    keys: ItemKeys,
+    token: string,
+    consistent: boolean,
+    stale: CacheEntry<T> | undefined,
+  ): Promise<Settled<T>> {
+    let loaded: Loaded<T>;
+    try {
+      loaded = await this.#runner.load(id, consistent);
+    } catch (error) {
+      // Fail-safe: the stale entry is a better answer than an error.
+      return stale ? served('STALE', stale) : { outcome: 'MISS', error };
+    }
+    await this.#runner.fill(keys, token, loaded);
+    return { read: { outcome: 'MISS', record: loaded.record } };
+  }
+
+  /** Polls for the lease holder's fill; past the wait bound, loads without filling. */
+  async #waitForFill(id: string, keys: ItemKeys): Promise<Settled<T>> {
+    this.#observer.onEvent('LEASE_WAIT');
+    for (const pause of leaseWaitPauses(this.#policy.leaseWaitMs)) {
+      await this.#clock.sleep(pause);
+      let text: string | null;
+      try {
+        text = await this.#store.get(keys.entry);
+      } catch (error) {
+        this.#observer.onStoreError('get', error);
+        return this.#bypass(id, undefined);
+      }
+      const entry = this.#decode(text, false);
+      if (entry) return served(this.#clock.now() < entry.soft ? 'HIT' : 'STALE', entry);
+    }
+    this.#observer.onEvent('LEASE_WAIT_TIMEOUT');
+    return this.#loadOnly(id, 'MISS', undefined);
+  }
+
+  /** Serves a fresh entry, refreshed ahead of its expiry if this caller wins the lease. */
+  async #refreshEarly(
+    id: string,
+    keys: ItemKeys,
+    entry: CacheEntry<T>,
+    staleAtMs: number,
+  ): Promise<Settled<T>> {
+    const token = this.#newToken();
+    let granted: boolean;
+    let fenced: boolean;
+    try {
+      ({ granted, fenced } = await this.#store.acquire(keys, {
+        token,
+        leaseTtlMs: this.#policy.leaseTtlMs,
+        staleAtMs,
+      }));
+    } catch (error) {
+      this.#observer.onStoreError('acquire', error);
+      return served('HIT', entry);
+    }
+    if (!granted) return served('HIT', entry);
+    this.#observer.onEvent('EARLY_REFRESH');
+    let loaded: Loaded<T>;
+    try {
+      loaded = await this.#runner.load(id, fenced);
+    } catch {
+      // The entry is still fresh: a failed early refresh (already reported) costs only the attempt.
+      return served('HIT', entry);
+    }
+    await this.#runner.fill(keys, token, loaded);
+    return { read: { outcome: 'HIT', record: loaded.record } };
+  }
+
+  #bypass(id: string, stale: CacheEntry<T> | undefined): Promise<Settled<T>> {
+    return this.#loadOnly(id, 'BYPASS', stale);
+  }
+
+  async #loadOnly(id: string, outcome: CacheOutcome, stale: CacheEntry<T> | undefined): Promise<Settled<T>> {
+    try {
+      const { record } = await this.#runner.load(id, false);
+      return { read: { outcome, record } };
+    } catch (error) {
+      return stale ? served('STALE', stale) : { outcome, error };
+    }
+  }
+
+  #decode(text: string | null, report: boolean): CacheEntry<T> | undefined {
+    if (text === null) return undefined;
+    const entry = decodeEntry<T>(text);
+    if (entry === undefined && report) this.#observer.onEvent('CORRUPT_ENTRY');
+    return entry;
+  }
+}
+
+function served<T>(outcome: CacheOutcome, entry: CacheEntry<T>): Settled<T> {
+  const record = entry.val === null ? null : { value: entry.val, version: entry.ver };
+  return { read: { outcome, record } };
 }

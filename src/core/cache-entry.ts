@@ -1,8 +1,11 @@
 /**
  * The envelope every cached item is stored in (DESIGN.md section 4), e.g.
- * `{"f":1,"ver":7,"val":{…},"soft":1764230400000,"dt":12}`.
- * `val` null is reserved for a cached "not found"; `soft` is when the entry stops being fresh;
- * `dt` is how long the load took, for early refresh. The store's own expiry is the hard expiry.
+ * `{"f":1,"ver":7,"soft":1764230400000,"dt":12,"val":{…}}`.
+ * `val` null is a cached "not found"; `soft` is when the entry stops being fresh; `dt` is how long
+ * the load took, for early refresh. The store's own expiry is the hard expiry.
+ *
+ * The header (`f`, `ver`, `soft`, in this order, before `val`) is fixed so a store script can read the
+ * version and freshness with one anchored match instead of decoding the item.
  */
 export interface CacheEntry<T> {
   readonly ver: number;
@@ -11,41 +14,43 @@ export interface CacheEntry<T> {
   readonly dt: number;
 }
 
-/** Bumped when the envelope changes shape; entries of another format read as misses. */
+/** Bumped when the envelope changes shape; entries of another format read as unreadable. */
 export const ENTRY_FORMAT = 1;
 
-export function encodeEntry<T>(entry: CacheEntry<T>): string {
-  return JSON.stringify({ f: ENTRY_FORMAT, ver: entry.ver, val: entry.val, soft: entry.soft, dt: entry.dt });
+/** The header as stores read it; redis-scripts.ts holds the same pattern in Lua. */
+const HEADER = /^\{"f":1,"ver":(\d+),"soft":(\d+),"dt":\d+,"val":/;
+
+export interface EntryHeader {
+  readonly ver: number;
+  readonly soft: number;
 }
 
-/** The entry, or undefined when the text is not an envelope of this format (treated as a miss). */
+export function encodeEntry<T>(entry: CacheEntry<T>): string {
+  const { ver, soft, dt, val } = entry;
+  return `{"f":${ENTRY_FORMAT},"ver":${wholeNumber(ver)},"soft":${wholeNumber(soft)},"dt":${wholeNumber(dt)},"val":${JSON.stringify(val)}}`;
+}
+
+/** Version and soft expiry, or undefined when the text is not an envelope of this format. */
+export function readEntryHeader(text: string): EntryHeader | undefined {
+  const match = HEADER.exec(text);
+  if (!match) return undefined;
+  return { ver: Number(match[1]), soft: Number(match[2]) };
+}
+
+/** The entry, or undefined when the text is not an envelope of this format (treated as absent). */
 export function decodeEntry<T>(text: string): CacheEntry<T> | undefined {
-  let parsed: unknown;
+  if (!HEADER.test(text)) return undefined;
+  let parsed: { ver: number; soft: number; dt: number; val: T | null };
   try {
     parsed = JSON.parse(text);
   } catch {
     return undefined;
   }
-  if (!isEnvelope(parsed)) return undefined;
-  return { ver: parsed.ver, val: parsed.val as T | null, soft: parsed.soft, dt: parsed.dt };
+  if (parsed.val === undefined) return undefined;
+  return { ver: parsed.ver, val: parsed.val, soft: parsed.soft, dt: parsed.dt };
 }
 
-interface Envelope {
-  f: number;
-  ver: number;
-  val: unknown;
-  soft: number;
-  dt: number;
-}
-
-function isEnvelope(value: unknown): value is Envelope {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return (
-    v.f === ENTRY_FORMAT &&
-    Number.isFinite(v.ver) &&
-    Number.isFinite(v.soft) &&
-    Number.isFinite(v.dt) &&
-    'val' in v
-  );
+// The header pattern accepts whole, non-negative numbers only.
+function wholeNumber(value: number): number {
+  return Number.isSafeInteger(value) && value >= 0 ? value : Math.max(0, Math.round(value) || 0);
 }

@@ -1,15 +1,71 @@
+/** The three keys of one item; they share a hash tag, so one script can change them together. */
+export interface ItemKeys {
+  readonly entry: string;
+  readonly lease: string;
+  readonly fence: string;
+}
+
+export interface AcquireRequest {
+  /** A random token that names this caller's lease. */
+  readonly token: string;
+  readonly leaseTtlMs: number;
+  /**
+   * Entries whose `soft` time is at or before this instant count as stale: usually now; later than
+   * now for an early refresh.
+   */
+  readonly staleAtMs: number;
+}
+
+export interface AcquireResult {
+  /** The entry as it is now (another caller may just have filled it), or null. */
+  readonly entry: string | null;
+  /** Whether this caller now holds the lease (only when the entry was absent, stale or unreadable). */
+  readonly granted: boolean;
+  /** Whether a fence is up: the item changed recently, so a load must be strongly consistent. */
+  readonly fenced: boolean;
+}
+
+export interface FillRequest {
+  readonly token: string;
+  /** The encoded entry to store. */
+  readonly entry: string;
+  /** Hard expiry of the entry. */
+  readonly ttlMs: number;
+  /** The loaded item's version; undefined for a "not found", which has no version to compare. */
+  readonly version: number | undefined;
+}
+
+/** STORED, or why not: the lease was taken away (a change or expiry), or a newer entry is there. */
+export type FillResult = 'STORED' | 'LEASE_LOST' | 'SUPERSEDED';
+
+export interface InvalidateRequest {
+  /** The changed item's version; the fence keeps the highest version it has been given. */
+  readonly version: number;
+  readonly fenceTtlMs: number;
+}
+
 /**
- * The cache as the engine sees it: opaque strings in and out, under keys the engine builds.
- * Adapters (Redis, memory) implement it and all pass test/adapters/cache-store-contract.ts.
- * Any method may reject when the store is unreachable or slow; the engine then fails open.
+ * The cache as the engine sees it (DESIGN.md section 5). Every operation that races between processes
+ * is one atomic step inside the store (a Lua script on Redis). The store reads only the entry's
+ * header (`encodeEntry`'s fixed `f`, `ver`, `soft` prefix); entries whose header does not parse are
+ * treated as absent. Adapters pass test/adapters/cache-store-contract.ts and reject only with
+ * CacheStoreError.
  */
 export interface CacheStore {
-  /** The stored value, or null when the key is absent or expired. */
+  /** The hot path: one plain read of the entry, or null when absent or expired. */
   get(key: string): Promise<string | null>;
-  /** Stores `value` under `key`, replacing what was there; the key disappears after `ttlMs`. */
-  set(key: string, value: string, ttlMs: number): Promise<void>;
-  /** Removes the key; removing an absent key is not an error. */
-  delete(key: string): Promise<void>;
-  /** Releases connections; the store is not used afterwards. */
+  /**
+   * Reads the entry and the fence, and takes the lease (if nobody holds it) when the entry is absent,
+   * unreadable or stale at `staleAtMs`.
+   */
+  acquire(keys: ItemKeys, request: AcquireRequest): Promise<AcquireResult>;
+  /**
+   * Stores the entry only while `token` still holds the lease and, for a found item, no entry with a
+   * higher version is there; releases the lease either way, unless it was lost.
+   */
+  fill(keys: ItemKeys, request: FillRequest): Promise<FillResult>;
+  /** The item changed: removes the entry and the lease and raises the fence to at least `version`. */
+  invalidate(keys: ItemKeys, request: InvalidateRequest): Promise<void>;
+  /** Releases connections; operations afterwards reject with CACHE_STORE_UNAVAILABLE. */
   close(): Promise<void>;
 }

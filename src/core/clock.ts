@@ -1,6 +1,10 @@
-/** Wall-clock time as epoch milliseconds; a port so tests can drive time. */
+/** Wall-clock time as epoch milliseconds, and waiting; a port so tests can drive time. */
 export interface Clock {
   now(): number;
+  sleep(ms: number): Promise<void>;
 }
 
-export const systemClock: Clock = { now: () => Date.now() };
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};

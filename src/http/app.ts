@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { checkProductId } from '../products/product-id.js';
 import type { ReadProduct } from '../products/read-product.js';
 import { toErrorResponse } from './http-errors.js';
-import { ROUTES, toRouterPath } from './routes.js';
+import { allowedMethods, ROUTES, toRouterPath } from './routes.js';
 
 export interface ApiDependencies {
   readonly readProduct: ReadProduct;
@@ -11,8 +11,7 @@ export interface ApiDependencies {
   readonly onError: (error: unknown) => void;
 }
 
-const [productRoute] = ROUTES;
-const PRODUCT_PATH = toRouterPath(productRoute.path);
+const PRODUCT_PATH = toRouterPath(ROUTES.readProduct.path);
 
 /** The HTTP API, defined once; served by the Lambda handler and by the local Node server. */
 export function createApp({ readProduct, onRequestEnd, onError }: ApiDependencies): Hono {
@@ -30,6 +29,7 @@ export function createApp({ readProduct, onRequestEnd, onError }: ApiDependencie
     const check = checkProductId(c.req.param('productId'));
     if (!check.ok) return c.json({ message: check.reason }, 400);
     const { outcome, product } = await readProduct(check.id);
+    // HIT on a 404 means a cached "not found": DynamoDB was not asked.
     c.header('X-Cache', outcome);
     if (!product) return c.json({ message: 'Product not found' }, 404);
     return c.json(product, 200);
@@ -38,7 +38,7 @@ export function createApp({ readProduct, onRequestEnd, onError }: ApiDependencie
   app.get('/product/', (c) => c.json({ message: 'productId is required' }, 400));
 
   app.all(PRODUCT_PATH, (c) => {
-    c.header('Allow', 'GET, HEAD');
+    c.header('Allow', allowedMethods(ROUTES.readProduct.path));
     return c.json({ message: `Method ${c.req.method} is not allowed on this resource` }, 405);
   });
 

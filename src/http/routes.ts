@@ -1,10 +1,26 @@
-/**
- * Every route the API serves, in API Gateway's path syntax. The Hono app registers exactly these,
- * and the Terraform tests check that API Gateway has a method for each and no other.
- */
-export const ROUTES = [{ method: 'GET', path: '/product/{productId}', authorization: 'NONE' }] as const;
+export interface Route {
+  readonly method: 'GET' | 'PUT' | 'DELETE';
+  /** API Gateway's path syntax. */
+  readonly path: string;
+  readonly authorization: 'NONE' | 'AWS_IAM';
+}
 
-export type Route = (typeof ROUTES)[number];
+/**
+ * Every route the API serves, by name. The Hono app registers exactly these, and the Terraform tests
+ * check that API Gateway has a method for each and no other.
+ */
+export const ROUTES = {
+  readProduct: { method: 'GET', path: '/product/{productId}', authorization: 'NONE' },
+} as const satisfies Record<string, Route>;
+
+export const ALL_ROUTES: readonly Route[] = Object.values(ROUTES);
+
+/** The `Allow` header for a path: every method a route serves there, and HEAD wherever GET is. */
+export function allowedMethods(path: string): string {
+  const methods = ALL_ROUTES.filter((route) => route.path === path).map((route) => route.method as string);
+  if (methods.includes('GET')) methods.splice(methods.indexOf('GET') + 1, 0, 'HEAD');
+  return methods.join(', ');
+}
 
 /** `/product/{productId}` → `/product/:productId` (Hono's syntax). */
 export function toRouterPath(path: string): string {

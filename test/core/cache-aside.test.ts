@@ -1,24 +1,46 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryCacheStore } from '../../src/adapters/memory/memory-cache-store.js';
-import { CacheAside } from '../../src/core/cache-aside.js';
-import type { CacheObserver, CacheOutcome } from '../../src/core/cache-observer.js';
+import { CacheAside, type CacheAsideOptions } from '../../src/core/cache-aside.js';
+import { encodeEntry } from '../../src/core/cache-entry.js';
+import { itemKeys } from '../../src/core/cache-keys.js';
+import type { CacheEvent, CacheObserver, CacheOutcome } from '../../src/core/cache-observer.js';
+import { type CachePolicy, DEFAULT_CACHE_POLICY } from '../../src/core/cache-policy.js';
 import type { CacheStore } from '../../src/core/cache-store.js';
-import { FakeClock } from '../support/fake-clock.js';
+import { CacheStoreError } from '../../src/core/cache-store-error.js';
+import { systemClock } from '../../src/core/clock.js';
+import { SourceError } from '../../src/core/source-error.js';
 import { RecordingSource } from '../support/recording-source.js';
 
 interface Item {
   name: string;
 }
 
-const TTL_SECONDS = 300;
+const START_MS = Date.UTC(2026, 0, 1);
+const POLICY: CachePolicy = {
+  ...DEFAULT_CACHE_POLICY,
+  ttlSeconds: 300,
+  graceSeconds: 3600,
+  ttlJitterPercent: 0,
+  negativeTtlSeconds: 30,
+  leaseTtlMs: 2_000,
+  leaseWaitMs: 400,
+  earlyRefreshBeta: 0,
+};
+const TTL_MS = POLICY.ttlSeconds * 1000;
+const GRACE_MS = POLICY.graceSeconds * 1000;
+const KEYS = itemKeys('aside', 'prod-0001');
 
 class RecordingObserver implements CacheObserver {
   reads: CacheOutcome[] = [];
+  events: CacheEvent[] = [];
   loads: number[] = [];
   storeErrors: string[] = [];
   sourceErrors: unknown[] = [];
   onRead(outcome: CacheOutcome): void {
     this.reads.push(outcome);
+  }
+  onEvent(event: CacheEvent): void {
+    this.events.push(event);
   }
   onLoad(durationMs: number): void {
     this.loads.push(durationMs);
@@ -29,194 +51,411 @@ class RecordingObserver implements CacheObserver {
   onStoreError(operation: string): void {
     this.storeErrors.push(operation);
   }
+  count(event: CacheEvent): number {
+    return this.events.filter((e) => e === event).length;
+  }
 }
 
-/** A store whose calls fail, as a Redis that is down makes them; `failing` can change mid-test. */
+type Operation = 'get' | 'acquire' | 'fill';
+
+/** A store whose chosen operations fail as a Redis that is down fails them; the rest reach `inner`. */
 class FailingStore implements CacheStore {
-  sets = 0;
-  constructor(readonly failing: { get: boolean; set: boolean }) {}
-  async get(): Promise<string | null> {
-    if (this.failing.get) throw new Error('store down');
-    return null;
+  readonly calls: Operation[] = [];
+  constructor(
+    readonly inner: CacheStore,
+    readonly failing: Set<Operation>,
+  ) {}
+  #check(operation: Operation): void {
+    this.calls.push(operation);
+    if (this.failing.has(operation)) throw new CacheStoreError('CACHE_STORE_UNAVAILABLE', 'store down');
   }
-  async set(): Promise<void> {
-    this.sets += 1;
-    if (this.failing.set) throw new Error('store down');
+  async get(key: string) {
+    this.#check('get');
+    return this.inner.get(key);
   }
-  async delete(): Promise<void> {}
-  async close(): Promise<void> {}
+  async acquire(...args: Parameters<CacheStore['acquire']>) {
+    this.#check('acquire');
+    return this.inner.acquire(...args);
+  }
+  async fill(...args: Parameters<CacheStore['fill']>) {
+    this.#check('fill');
+    return this.inner.fill(...args);
+  }
+  invalidate(...args: Parameters<CacheStore['invalidate']>) {
+    return this.inner.invalidate(...args);
+  }
+  close() {
+    return this.inner.close();
+  }
 }
 
-describe('CacheAside.get', () => {
-  let clock: FakeClock;
+/**
+ * The engine against the memory store, with vitest's fake timers as the clock: `systemClock` reads the
+ * faked Date and sleeps on faked timers, so waits, loads and expiries run on virtual time.
+ */
+describe('CacheAside', () => {
   let store: MemoryCacheStore;
   let source: RecordingSource<Item>;
   let observer: RecordingObserver;
 
-  const engine = (overrides: Partial<ConstructorParameters<typeof CacheAside<Item>>[0]> = {}) =>
+  /** One engine is one process (its own in-process coalescing); several engines share one store. */
+  const engine = (overrides: Partial<CacheAsideOptions<Item>> = {}) =>
     new CacheAside<Item>({
       store,
       source,
       keyPrefix: 'aside',
-      ttlSeconds: TTL_SECONDS,
-      ttlJitterPercent: 0,
-      clock,
+      policy: POLICY,
+      clock: systemClock,
       observer,
       ...overrides,
     });
+  const later = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+  /** Runs the reads while virtual time passes, and returns their results. */
+  const settle = async <T>(reads: Promise<T>[], ms = 10_000): Promise<T[]> => {
+    const all = Promise.all(reads);
+    await later(ms);
+    return all;
+  };
 
   beforeEach(() => {
-    clock = new FakeClock();
-    store = new MemoryCacheStore(clock);
+    vi.useFakeTimers({ now: START_MS });
+    store = new MemoryCacheStore(systemClock);
     source = new RecordingSource<Item>();
     observer = new RecordingObserver();
     source.put('prod-0001', { name: 'Lamp' }, 3);
   });
 
-  it('misses, loads and fills, then hits without loading again', async () => {
-    const cache = engine();
-    expect(await cache.get('prod-0001')).toEqual({
-      outcome: 'MISS',
-      record: { value: { name: 'Lamp' }, version: 3 },
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  describe('the hot path', () => {
+    it('misses, loads and fills, then hits without loading again', async () => {
+      const cache = engine();
+      expect(await cache.get('prod-0001')).toEqual({
+        outcome: 'MISS',
+        record: { value: { name: 'Lamp' }, version: 3 },
+      });
+      expect(await cache.get('prod-0001')).toEqual({
+        outcome: 'HIT',
+        record: { value: { name: 'Lamp' }, version: 3 },
+      });
+      expect(source.loads).toEqual(['prod-0001']);
+      expect(observer.reads).toEqual(['MISS', 'HIT']);
     });
-    expect(await cache.get('prod-0001')).toEqual({
-      outcome: 'HIT',
-      record: { value: { name: 'Lamp' }, version: 3 },
+
+    it('stores the versioned envelope under the hash-tagged key, kept for the TTL plus grace', async () => {
+      source.delayMs = 12;
+      await settle([engine().get('prod-0001')], 12);
+      expect(await store.get('aside:p:{prod-0001}')).toBe(
+        encodeEntry({ ver: 3, val: { name: 'Lamp' }, soft: START_MS + 12 + TTL_MS, dt: 12 }),
+      );
+      await later(TTL_MS + GRACE_MS - 1);
+      expect(await store.get(KEYS.entry)).not.toBeNull();
+      await later(1);
+      expect(await store.get(KEYS.entry)).toBeNull();
     });
-    expect(source.loads).toEqual(['prod-0001']);
-    expect(observer.reads).toEqual(['MISS', 'HIT']);
-  });
 
-  it('stores the versioned envelope under a hash-tagged key', async () => {
-    await engine().get('prod-0001');
-    const stored = await store.get('aside:p:{prod-0001}');
-    expect(JSON.parse(stored ?? 'null')).toEqual({
-      f: 1,
-      ver: 3,
-      val: { name: 'Lamp' },
-      soft: clock.now() + TTL_SECONDS * 1000,
-      dt: 0,
+    it('gives entries filled together different expiries when jitter is on', async () => {
+      source.put('prod-0002', { name: 'Chair' });
+      const randoms = [0, 0.999_999];
+      const cache = engine({
+        policy: { ...POLICY, ttlJitterPercent: 10 },
+        random: () => randoms.shift() ?? 0.5,
+      });
+      await cache.get('prod-0001');
+      await cache.get('prod-0002');
+      await later(TTL_MS * 0.95);
+      expect((await cache.get('prod-0001')).outcome).not.toBe('HIT');
+      expect((await cache.get('prod-0002')).outcome).toBe('HIT');
+    });
+
+    it('coalesces concurrent misses in one process into one load', async () => {
+      source.put('prod-0002', { name: 'Chair' });
+      source.delayMs = 20;
+      const cache = engine();
+      const reads = [...Array.from({ length: 10 }, () => cache.get('prod-0001')), cache.get('prod-0002')];
+      const results = await settle(reads);
+      expect(source.loads.sort()).toEqual(['prod-0001', 'prod-0002']);
+      expect(results.map((r) => r.outcome)).toEqual(Array(11).fill('MISS'));
+      expect(observer.reads).toHaveLength(11);
     });
   });
 
-  it('serves the entry for the TTL and reloads once it has expired', async () => {
-    const cache = engine();
-    await cache.get('prod-0001');
-    clock.advance(TTL_SECONDS * 1000 - 1);
-    expect((await cache.get('prod-0001')).outcome).toBe('HIT');
-    clock.advance(1);
-    source.put('prod-0001', { name: 'Desk lamp' }, 4);
-    expect(await cache.get('prod-0001')).toEqual({
-      outcome: 'MISS',
-      record: { value: { name: 'Desk lamp' }, version: 4 },
+  describe('leases across processes', () => {
+    it('lets one of many processes load a cold key; the others wait for its fill', async () => {
+      source.delayMs = 50;
+      const processes = Array.from({ length: 10 }, () => engine());
+      const results = await settle(processes.map((cache) => cache.get('prod-0001')));
+      expect(source.loads).toEqual(['prod-0001']);
+      expect(results.map((r) => r.outcome).sort()).toEqual([...Array(9).fill('HIT'), 'MISS']);
+      expect(results.every((r) => r.record?.value.name === 'Lamp')).toBe(true);
+      expect(observer.count('LEASE_WAIT')).toBe(9);
+      expect(observer.count('LEASE_WAIT_TIMEOUT')).toBe(0);
+    });
+
+    it('stops waiting at the bound and loads without filling when the holder is slow', async () => {
+      source.delayMs = 1_000;
+      const processes = Array.from({ length: 4 }, () => engine());
+      const startedAt = Date.now();
+      const reads = processes.map((cache) =>
+        cache.get('prod-0001').then((read) => ({ ...read, tookMs: Date.now() - startedAt })),
+      );
+      const results = await settle(reads);
+      expect(source.loads).toHaveLength(4);
+      expect(observer.count('LEASE_WAIT_TIMEOUT')).toBe(3);
+      // Waiters gave up at the bound, then paid one load: never the holder's full wait plus theirs.
+      expect(results.map((r) => r.tookMs).sort((a, b) => a - b)).toEqual([1_000, 1_400, 1_400, 1_400]);
+      expect(results.every((r) => r.outcome === 'MISS')).toBe(true);
+      // Only the lease holder filled.
+      expect(observer.count('FILL_LEASE_LOST')).toBe(0);
+      expect((await engine().get('prod-0001')).outcome).toBe('HIT');
+    });
+
+    it('refuses the fill of a holder whose lease expired and was taken over', async () => {
+      source.delayMs = 3_000;
+      const slow = engine().get('prod-0001');
+      await later(POLICY.leaseTtlMs + 100);
+      source.delayMs = 10;
+      source.put('prod-0001', { name: 'Desk lamp' }, 4);
+      const fast = engine().get('prod-0001');
+      const [slowRead, fastRead] = await settle([slow, fast]);
+      expect(fastRead?.outcome).toBe('MISS');
+      // The slow holder answers with what it loaded, but the cache keeps the newer fill.
+      expect(slowRead?.record?.version).toBe(3);
+      expect(observer.count('FILL_LEASE_LOST')).toBe(1);
+      expect((await engine().get('prod-0001')).record?.version).toBe(4);
+    });
+
+    it('refuses the fill of a read that a change overtook (the stale set)', async () => {
+      source.delayMs = 100;
+      const read = engine().get('prod-0001');
+      await later(50);
+      source.put('prod-0001', { name: 'Desk lamp' }, 4);
+      await store.invalidate(KEYS, { version: 4, fenceTtlMs: 10_000 });
+      const [answered] = await settle([read]);
+      expect(answered?.record?.version).toBe(3);
+      expect(observer.count('FILL_LEASE_LOST')).toBe(1);
+      expect(await store.get(KEYS.entry)).toBeNull();
+    });
+
+    it('loads with a consistent read while a fence is up, and an eventually consistent one after', async () => {
+      await store.invalidate(KEYS, { version: 4, fenceTtlMs: 10_000 });
+      await engine().get('prod-0001');
+      await later(TTL_MS + 10_000);
+      await engine().get('prod-0001');
+      expect(source.consistentReads).toEqual([true, false]);
+    });
+
+    it('bypasses when a waiting poll finds the store down', async () => {
+      source.delayMs = 100;
+      const failing = new FailingStore(store, new Set());
+      const holder = engine().get('prod-0001');
+      await later(1);
+      const waiter = engine({ store: failing }).get('prod-0001');
+      await later(7);
+      failing.failing.add('get');
+      const [, waited] = await settle([holder, waiter]);
+      expect(waited?.outcome).toBe('BYPASS');
+      expect(observer.storeErrors).toEqual(['get']);
     });
   });
 
-  it('gives entries filled together different expiries when jitter is on', async () => {
-    source.put('prod-0002', { name: 'Chair' });
-    const randoms = [0, 0.999_999];
-    const cache = engine({ ttlJitterPercent: 10, random: () => randoms.shift() ?? 0.5 });
-    await cache.get('prod-0001');
-    await cache.get('prod-0002');
-    clock.advance(TTL_SECONDS * 900);
-    expect((await cache.get('prod-0001')).outcome).toBe('MISS');
-    expect((await cache.get('prod-0002')).outcome).toBe('HIT');
-  });
-
-  it('answers null for an unknown id and caches nothing', async () => {
-    const cache = engine();
-    expect(await cache.get('prod-9999')).toEqual({ outcome: 'MISS', record: null });
-    expect(await store.get('aside:p:{prod-9999}')).toBeNull();
-  });
-
-  it('coalesces concurrent misses for one id into one load', async () => {
-    source.put('prod-0002', { name: 'Chair' });
-    const cache = engine();
-    source.hold();
-    const reads = [...Array.from({ length: 10 }, () => cache.get('prod-0001')), cache.get('prod-0002')];
-    source.release();
-    const results = await Promise.all(reads);
-    expect(source.loads.sort()).toEqual(['prod-0001', 'prod-0002']);
-    expect(results.every((r) => r.outcome === 'MISS' && r.record !== null)).toBe(true);
-    expect((await cache.get('prod-0001')).outcome).toBe('HIT');
-  });
-
-  it('passes a source failure to every waiting caller and retries on the next read', async () => {
-    const cache = engine();
-    source.failWith = new Error('throttled');
-    source.hold();
-    const reads = [cache.get('prod-0001'), cache.get('prod-0001')];
-    await vi.waitFor(() => expect(source.loads).toHaveLength(1));
-    source.release();
-    for (const read of reads) await expect(read).rejects.toThrow('throttled');
-    source.failWith = undefined;
-    expect((await cache.get('prod-0001')).outcome).toBe('MISS');
-    expect(source.loads).toHaveLength(2);
-  });
-
-  it('reports the miss, the load time and the source error when the source fails', async () => {
-    source.failWith = new Error('throttled');
-    const slowFailingSource = {
-      load: async (id: string) => {
-        clock.advance(30);
-        return source.load(id);
-      },
-    };
-    await expect(engine({ source: slowFailingSource }).get('prod-0001')).rejects.toThrow('throttled');
-    expect(observer.reads).toEqual(['MISS']);
-    expect(observer.loads).toEqual([30]);
-    expect(observer.sourceErrors).toEqual([source.failWith]);
-  });
-
-  it('does not let a caller that bypassed a failing store stop a healthy caller from filling', async () => {
-    const flaky = new FailingStore({ get: true, set: false });
-    const cache = engine({ store: flaky });
-    source.hold();
-    const bypassing = cache.get('prod-0001');
-    await vi.waitFor(() => expect(source.loads).toHaveLength(1));
-    flaky.failing.get = false;
-    const healthy = cache.get('prod-0001');
-    await vi.waitFor(() => expect(source.loads).toHaveLength(2));
-    source.release();
-    expect((await bypassing).outcome).toBe('BYPASS');
-    expect((await healthy).outcome).toBe('MISS');
-    expect(flaky.sets).toBe(1);
-  });
-
-  it('bypasses a failing store: reads from the source and does not try to fill', async () => {
-    const failing = new FailingStore({ get: true, set: true });
-    const cache = engine({ store: failing });
-    expect(await cache.get('prod-0001')).toEqual({
-      outcome: 'BYPASS',
-      record: { value: { name: 'Lamp' }, version: 3 },
+  describe('stale-while-revalidate', () => {
+    it('serves the stale entry at once while one process refreshes it inline', async () => {
+      await engine().get('prod-0001');
+      await later(TTL_MS);
+      source.put('prod-0001', { name: 'Desk lamp' }, 4);
+      source.delayMs = 100;
+      const refresher = engine().get('prod-0001');
+      await later(1);
+      const others = await Promise.all([engine().get('prod-0001'), engine().get('prod-0001')]);
+      expect(others.map((r) => [r.outcome, r.record?.version])).toEqual([
+        ['STALE', 3],
+        ['STALE', 3],
+      ]);
+      const [refreshed] = await settle([refresher]);
+      expect(refreshed).toEqual({ outcome: 'MISS', record: { value: { name: 'Desk lamp' }, version: 4 } });
+      expect(await engine().get('prod-0001')).toMatchObject({ outcome: 'HIT', record: { version: 4 } });
+      expect(source.loads).toHaveLength(2);
     });
-    expect(failing.sets).toBe(0);
-    expect(observer.storeErrors).toEqual(['get']);
-    expect(observer.reads).toEqual(['BYPASS']);
+
+    it('serves the stale entry when the refresh fails, and 503s only without one', async () => {
+      await engine().get('prod-0001');
+      await later(TTL_MS);
+      const throttled = new SourceError('SOURCE_THROTTLED', 'throttled');
+      source.failWith = throttled;
+      expect(await engine().get('prod-0001')).toMatchObject({ outcome: 'STALE', record: { version: 3 } });
+      expect(observer.sourceErrors).toEqual([throttled]);
+      await later(GRACE_MS);
+      await expect(engine().get('prod-0001')).rejects.toBe(throttled);
+      expect(observer.reads).toEqual(['MISS', 'STALE', 'MISS']);
+    });
+
+    it('reloads after the grace period has passed', async () => {
+      const cache = engine();
+      await cache.get('prod-0001');
+      await later(TTL_MS + GRACE_MS);
+      expect((await cache.get('prod-0001')).outcome).toBe('MISS');
+      expect(source.loads).toHaveLength(2);
+    });
   });
 
-  it('still answers when only the fill fails', async () => {
-    const cache = engine({ store: new FailingStore({ get: false, set: true }) });
-    expect((await cache.get('prod-0001')).record?.value).toEqual({ name: 'Lamp' });
-    expect(observer.storeErrors).toEqual(['set']);
+  describe('negative caching', () => {
+    it('caches a "not found": a repeated read is a HIT that costs no load', async () => {
+      const cache = engine();
+      expect(await cache.get('prod-9999')).toEqual({ outcome: 'MISS', record: null });
+      expect(await cache.get('prod-9999')).toEqual({ outcome: 'HIT', record: null });
+      expect(source.loads).toEqual(['prod-9999']);
+      expect(observer.count('NEGATIVE_HIT')).toBe(1);
+    });
+
+    it('forgets it after the negative TTL: a product created meanwhile is found', async () => {
+      const cache = engine();
+      await cache.get('prod-9999');
+      await later(POLICY.negativeTtlSeconds * 1000);
+      source.put('prod-9999', { name: 'New' }, 1);
+      expect(await cache.get('prod-9999')).toEqual({
+        outcome: 'MISS',
+        record: { value: { name: 'New' }, version: 1 },
+      });
+      expect(await cache.get('prod-9999')).toMatchObject({ outcome: 'HIT', record: { version: 1 } });
+    });
+
+    it('keeps it only as long again as its TTL', async () => {
+      await engine().get('prod-9999');
+      await later(2 * POLICY.negativeTtlSeconds * 1000);
+      expect(await store.get(itemKeys('aside', 'prod-9999').entry)).toBeNull();
+    });
   });
 
-  it('treats an entry it cannot read as a miss and replaces it', async () => {
-    await store.set('aside:p:{prod-0001}', '{"f":0}', 60_000);
-    const cache = engine();
-    expect((await cache.get('prod-0001')).outcome).toBe('MISS');
-    expect((await cache.get('prod-0001')).outcome).toBe('HIT');
+  describe('early refresh (XFetch)', () => {
+    const early = { ...POLICY, earlyRefreshBeta: 1 };
+
+    it('refreshes a hot entry shortly before it expires, answering as a HIT with the newer item', async () => {
+      source.delayMs = 100;
+      await settle([engine().get('prod-0001')], 100);
+      await later(TTL_MS - 50);
+      source.put('prod-0001', { name: 'Desk lamp' }, 4);
+      const [read] = await settle([engine({ policy: early, random: () => 0.99 }).get('prod-0001')], 100);
+      expect(read).toEqual({ outcome: 'HIT', record: { value: { name: 'Desk lamp' }, version: 4 } });
+      expect(observer.count('EARLY_REFRESH')).toBe(1);
+      await later(1_000);
+      expect(await engine().get('prod-0001')).toMatchObject({ outcome: 'HIT', record: { version: 4 } });
+    });
+
+    it('lets only one process refresh early; the others serve the fresh entry', async () => {
+      source.delayMs = 100;
+      await settle([engine().get('prod-0001')], 100);
+      await later(TTL_MS - 50);
+      const reads = Array.from({ length: 5 }, () =>
+        engine({ policy: early, random: () => 0.99 }).get('prod-0001'),
+      );
+      const results = await settle(reads, 100);
+      expect(results.every((r) => r.outcome === 'HIT')).toBe(true);
+      expect(source.loads).toHaveLength(2);
+      expect(observer.count('EARLY_REFRESH')).toBe(1);
+    });
+
+    it('leaves entries far from expiry alone, and keeps serving when the early load fails', async () => {
+      source.delayMs = 100;
+      await settle([engine().get('prod-0001')], 100);
+      expect((await engine({ policy: early, random: () => 0.99 }).get('prod-0001')).outcome).toBe('HIT');
+      expect(source.loads).toHaveLength(1);
+      await later(TTL_MS - 50);
+      source.failWith = new SourceError('SOURCE_UNAVAILABLE', 'down');
+      const [read] = await settle([engine({ policy: early, random: () => 0.99 }).get('prod-0001')], 100);
+      expect(read).toMatchObject({ outcome: 'HIT', record: { version: 3 } });
+      expect(observer.sourceErrors).toHaveLength(1);
+    });
   });
 
-  it('reports how long each load took', async () => {
-    const slowSource = {
-      load: async (id: string) => {
-        clock.advance(42);
-        return source.load(id);
-      },
-    };
-    await engine({ source: slowSource }).get('prod-0001');
-    expect(observer.loads).toEqual([42]);
-    expect(JSON.parse((await store.get('aside:p:{prod-0001}')) ?? '{}').dt).toBe(42);
+  describe('corrupt or foreign entries', () => {
+    it.each([
+      ['garbage', 'not json at all'],
+      ['another format', '{"f":2,"ver":1,"soft":1,"dt":0,"val":{}}'],
+      ['a foreign JSON value', '{"name":"Lamp"}'],
+    ])('reads %s as a miss, counts it and replaces it with the next fill', async (_label, text) => {
+      await store.acquire(KEYS, { token: 'other', leaseTtlMs: 1_000, staleAtMs: Number.MAX_SAFE_INTEGER });
+      await store.fill(KEYS, { token: 'other', entry: text, ttlMs: 60_000, version: undefined });
+      const cache = engine();
+      expect((await cache.get('prod-0001')).outcome).toBe('MISS');
+      expect(observer.count('CORRUPT_ENTRY')).toBe(1);
+      expect((await cache.get('prod-0001')).outcome).toBe('HIT');
+    });
+  });
+
+  describe('a failing store', () => {
+    it('bypasses it: reads from the source and does not try to fill', async () => {
+      const failing = new FailingStore(store, new Set(['get', 'acquire', 'fill']));
+      expect(await engine({ store: failing }).get('prod-0001')).toEqual({
+        outcome: 'BYPASS',
+        record: { value: { name: 'Lamp' }, version: 3 },
+      });
+      expect(failing.calls).toEqual(['get']);
+      expect(observer.storeErrors).toEqual(['get']);
+      expect(observer.reads).toEqual(['BYPASS']);
+    });
+
+    it('bypasses when only the lease step fails', async () => {
+      const failing = new FailingStore(store, new Set(['acquire']));
+      expect((await engine({ store: failing }).get('prod-0001')).outcome).toBe('BYPASS');
+      expect(failing.calls).toEqual(['get', 'acquire']);
+    });
+
+    it('still answers when only the fill fails', async () => {
+      const failing = new FailingStore(store, new Set(['fill']));
+      expect(await engine({ store: failing }).get('prod-0001')).toMatchObject({
+        outcome: 'MISS',
+        record: { version: 3 },
+      });
+      expect(observer.storeErrors).toEqual(['fill']);
+    });
+
+    it('does not let a caller that bypassed stop a healthy caller in the same process from filling', async () => {
+      const flaky = new FailingStore(store, new Set(['get']));
+      const cache = engine({ store: flaky });
+      source.delayMs = 100;
+      const bypassing = cache.get('prod-0001');
+      await later(10);
+      flaky.failing.delete('get');
+      const healthy = cache.get('prod-0001');
+      const [bypassed, filled] = await settle([bypassing, healthy]);
+      expect(bypassed?.outcome).toBe('BYPASS');
+      expect(filled?.outcome).toBe('MISS');
+      expect(flaky.calls.filter((call) => call === 'fill')).toHaveLength(1);
+    });
+  });
+
+  describe('a failing source', () => {
+    it('passes the failure to every waiting caller, counts each read, and retries on the next read', async () => {
+      const cache = engine();
+      source.failWith = new SourceError('SOURCE_THROTTLED', 'throttled');
+      source.delayMs = 10;
+      const reads = [cache.get('prod-0001'), cache.get('prod-0001')].map((read) =>
+        read.catch((error) => error),
+      );
+      const errors = await settle(reads);
+      expect(errors).toEqual([source.failWith, source.failWith]);
+      expect(observer.reads).toEqual(['MISS', 'MISS']);
+      source.failWith = undefined;
+      // The failed holder's lease is still up: the next read waits for it, then loads by itself.
+      const [read] = await settle([cache.get('prod-0001')]);
+      expect(read?.outcome).toBe('MISS');
+      expect(source.loads).toHaveLength(2);
+    });
+
+    it('reports the load time and the source error', async () => {
+      source.failWith = new SourceError('SOURCE_UNAVAILABLE', 'down');
+      source.delayMs = 30;
+      const [error] = await settle([
+        engine()
+          .get('prod-0001')
+          .catch((e) => e),
+      ]);
+      expect(error).toBe(source.failWith);
+      expect(observer.loads).toEqual([30]);
+      expect(observer.sourceErrors).toEqual([source.failWith]);
+    });
   });
 });

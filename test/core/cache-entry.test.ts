@@ -1,30 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEntry, encodeEntry } from '../../src/core/cache-entry.js';
+import { decodeEntry, encodeEntry, readEntryHeader } from '../../src/core/cache-entry.js';
 
 describe('cache entry envelope', () => {
-  it('round-trips an entry in the documented shape', () => {
+  it('writes the header first, in a fixed order, then the value', () => {
     const text = encodeEntry({ ver: 7, val: { name: 'Lamp' }, soft: 1_764_230_400_000, dt: 12 });
-    expect(JSON.parse(text)).toEqual({
-      f: 1,
-      ver: 7,
-      val: { name: 'Lamp' },
-      soft: 1_764_230_400_000,
-      dt: 12,
-    });
+    expect(text).toBe('{"f":1,"ver":7,"soft":1764230400000,"dt":12,"val":{"name":"Lamp"}}');
     expect(decodeEntry(text)).toEqual({ ver: 7, val: { name: 'Lamp' }, soft: 1_764_230_400_000, dt: 12 });
+    expect(readEntryHeader(text)).toEqual({ ver: 7, soft: 1_764_230_400_000 });
   });
 
   it('keeps a null value (a cached "not found")', () => {
     expect(decodeEntry(encodeEntry({ ver: 0, val: null, soft: 1, dt: 0 }))?.val).toBeNull();
   });
 
+  it('writes only whole, non-negative numbers into the header, so every store can read it', () => {
+    const text = encodeEntry({ ver: -4, val: 1, soft: 10.6, dt: Number.NaN });
+    expect(readEntryHeader(text)).toEqual({ ver: 0, soft: 11 });
+  });
+
   it.each([
     ['not JSON', '{'],
     ['a bare value', '"hello"'],
-    ['another format', '{"f":2,"ver":1,"val":{},"soft":1,"dt":0}'],
-    ['a missing version', '{"f":1,"val":{},"soft":1,"dt":0}'],
+    ['another format', '{"f":2,"ver":1,"soft":1,"dt":0,"val":{}}'],
+    ['the fields in another order', '{"f":1,"ver":1,"val":{},"soft":1,"dt":0}'],
+    ['a missing version', '{"f":1,"soft":1,"dt":0,"val":{}}'],
     ['a missing value', '{"f":1,"ver":1,"soft":1,"dt":0}'],
-    ['a non-numeric expiry', '{"f":1,"ver":1,"val":{},"soft":"soon","dt":0}'],
+    ['a truncated value', '{"f":1,"ver":1,"soft":1,"dt":0,"val":{"name":'],
+    ['a non-numeric expiry', '{"f":1,"ver":1,"soft":"soon","dt":0,"val":{}}'],
+    ['a negative version', '{"f":1,"ver":-1,"soft":1,"dt":0,"val":{}}'],
   ])('reads %s as no entry', (_label, text) => {
     expect(decodeEntry(text)).toBeUndefined();
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
-import { ROUTES, toRouterPath } from '../../src/http/routes.js';
+import { ALL_ROUTES, allowedMethods, toRouterPath } from '../../src/http/routes.js';
 
 describe('the app serves exactly the routes in ROUTES', () => {
   const app = createApp({
@@ -14,8 +14,16 @@ describe('the app serves exactly the routes in ROUTES', () => {
       .filter((route) => route.method !== 'ALL' && !route.path.endsWith('/'))
       .map((route) => `${route.method} ${route.path}`);
     expect(new Set(served)).toEqual(
-      new Set(ROUTES.map((route) => `${route.method} ${toRouterPath(route.path)}`)),
+      new Set(ALL_ROUTES.map((route) => `${route.method} ${toRouterPath(route.path)}`)),
     );
+  });
+
+  it('derives Allow from the routes on a path, with HEAD wherever GET is', async () => {
+    expect(allowedMethods('/product/{productId}')).toBe('GET, HEAD');
+    expect(allowedMethods('/nowhere')).toBe('');
+    const answer = await app.request('/product/prod-0001', { method: 'POST' });
+    expect(answer.status).toBe(405);
+    expect(answer.headers.get('allow')).toBe(allowedMethods('/product/{productId}'));
   });
 
   it('translates API Gateway path parameters to router parameters', () => {

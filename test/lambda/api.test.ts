@@ -102,6 +102,18 @@ describe('Lambda handler for API Gateway REST proxy events', () => {
     expect(JSON.parse(response.body)).toEqual({ message: 'Product not found' });
   });
 
+  it('caches the "not found": the repeated 404 is a HIT, counted as a negative hit', async () => {
+    expect(header(await invoke('prod-9998'), 'x-cache')).toBe('MISS');
+    emf.length = 0;
+    const repeated = await invoke('prod-9998');
+    expect(repeated.statusCode).toBe(404);
+    expect(header(repeated, 'x-cache')).toBe('HIT');
+    expect(JSON.parse(repeated.body)).toEqual({ message: 'Product not found' });
+    const [document] = emf.map((line) => JSON.parse(line));
+    expect(document).toMatchObject({ CacheHits: 1, NegativeCacheHits: 1 });
+    expect(document).not.toHaveProperty('DynamoDBReadUnits');
+  });
+
   it.each([
     ['a space', 'bad%20id'],
     ['a hash-tag brace', '%7Bprod%7D'],

@@ -1,6 +1,6 @@
 import type { Clock } from '../../src/core/clock.js';
 
-/** A clock that moves only when told to. */
+/** A clock that moves only when told to; sleeping moves it by the time slept, at once. */
 export class FakeClock implements Clock {
   #nowMs: number;
 
@@ -13,6 +13,10 @@ export class FakeClock implements Clock {
   }
 
   advance(ms: number): void {
+    this.#nowMs += ms;
+  }
+
+  async sleep(ms: number): Promise<void> {
     this.#nowMs += ms;
   }
 }

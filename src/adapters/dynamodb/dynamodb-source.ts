@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Source, SourceRecord } from '../../core/source.js';
+import type { LoadOptions, Source, SourceRecord } from '../../core/source.js';
 import { toSourceError } from './to-source-error.js';
 
 export interface DynamoDbSourceOptions {
@@ -10,7 +10,10 @@ export interface DynamoDbSourceOptions {
   readonly onReadUnits?: (units: number) => void;
 }
 
-/** Items are loaded with GetItem; an item's `version` attribute (0 when absent) is its version. */
+/**
+ * Items are loaded with GetItem; an item's `version` attribute is its version (0 when absent or not a
+ * whole, non-negative number: an item written by someone who does not version it).
+ */
 export class DynamoDbSource<T> implements Source<T> {
   readonly #options: DynamoDbSourceOptions;
 
@@ -18,19 +21,27 @@ export class DynamoDbSource<T> implements Source<T> {
     this.#options = options;
   }
 
-  async load(id: string): Promise<SourceRecord<T> | null> {
+  async load(id: string, { consistent }: LoadOptions): Promise<SourceRecord<T> | null> {
     const { client, tableName, keyName, onReadUnits } = this.#options;
     try {
       const output = await client.send(
-        new GetCommand({ TableName: tableName, Key: { [keyName]: id }, ReturnConsumedCapacity: 'TOTAL' }),
+        new GetCommand({
+          TableName: tableName,
+          Key: { [keyName]: id },
+          ConsistentRead: consistent,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
       );
       const units = output.ConsumedCapacity?.CapacityUnits;
       if (units !== undefined) onReadUnits?.(units);
       if (!output.Item) return null;
-      const version = typeof output.Item.version === 'number' ? output.Item.version : 0;
-      return { value: output.Item as T, version };
+      return { value: output.Item as T, version: versionOf(output.Item.version) };
     } catch (error) {
       throw toSourceError(error);
     }
   }
+}
+
+function versionOf(attribute: unknown): number {
+  return typeof attribute === 'number' && Number.isSafeInteger(attribute) && attribute >= 0 ? attribute : 0;
 }

@@ -1,64 +1,113 @@
-import type { CacheStore } from '../../core/cache-store.js';
+import { readEntryHeader } from '../../core/cache-entry.js';
+import type {
+  AcquireRequest,
+  AcquireResult,
+  CacheStore,
+  FillRequest,
+  FillResult,
+  InvalidateRequest,
+  ItemKeys,
+} from '../../core/cache-store.js';
+import { CacheStoreError } from '../../core/cache-store-error.js';
 import { type Clock, systemClock } from '../../core/clock.js';
+import { assertTtl } from '../assert-ttl.js';
 
-interface Entry {
+interface Stored {
   readonly value: string;
   readonly expiresAtMs: number;
 }
 
 // Expired keys that are never read again would pile up; a full sweep this often bounds that cheaply.
-const SETS_BETWEEN_SWEEPS = 1_000;
+const WRITES_BETWEEN_SWEEPS = 1_000;
 
 /**
- * A CacheStore in process memory, for the local stack and tests. Expiry follows the injected clock and is
- * applied when a key is read (plus an occasional sweep), so no timer keeps the process alive.
+ * A CacheStore in process memory, for the local stack without redis-server and for tests. Each operation
+ * runs to completion before another starts (one thread), which makes it as atomic as a Redis script;
+ * the logic mirrors redis-scripts.ts. Expiry follows the injected clock and is applied when a key is
+ * read (plus an occasional sweep), so no timer keeps the process alive.
  */
 export class MemoryCacheStore implements CacheStore {
-  private readonly entries = new Map<string, Entry>();
-  private setsSinceSweep = 0;
-  private closed = false;
+  readonly #keys = new Map<string, Stored>();
+  readonly #clock: Clock;
+  #writesSinceSweep = 0;
+  #closed = false;
 
-  constructor(private readonly clock: Clock = systemClock) {}
+  constructor(clock: Clock = systemClock) {
+    this.#clock = clock;
+  }
 
   async get(key: string): Promise<string | null> {
-    this.assertOpen();
-    const entry = this.entries.get(key);
-    if (entry === undefined) return null;
-    if (entry.expiresAtMs <= this.clock.now()) {
-      this.entries.delete(key);
-      return null;
+    this.#assertOpen();
+    return this.#read(key);
+  }
+
+  async acquire(keys: ItemKeys, { token, leaseTtlMs, staleAtMs }: AcquireRequest): Promise<AcquireResult> {
+    this.#assertOpen();
+    assertTtl('leaseTtlMs', leaseTtlMs);
+    const entry = this.#read(keys.entry);
+    const fenced = this.#read(keys.fence) !== null;
+    const header = entry === null ? undefined : readEntryHeader(entry);
+    if (header && header.soft > staleAtMs) return { entry, granted: false, fenced };
+    if (this.#read(keys.lease) !== null) return { entry, granted: false, fenced };
+    this.#write(keys.lease, token, leaseTtlMs);
+    return { entry, granted: true, fenced };
+  }
+
+  async fill(keys: ItemKeys, { token, entry, ttlMs, version }: FillRequest): Promise<FillResult> {
+    this.#assertOpen();
+    assertTtl('ttlMs', ttlMs);
+    if (this.#read(keys.lease) !== token) return 'LEASE_LOST';
+    this.#keys.delete(keys.lease);
+    if (version !== undefined) {
+      const current = this.#read(keys.entry);
+      const header = current === null ? undefined : readEntryHeader(current);
+      if (header && header.ver > version) return 'SUPERSEDED';
     }
-    return entry.value;
+    this.#write(keys.entry, entry, ttlMs);
+    return 'STORED';
   }
 
-  async set(key: string, value: string, ttlMs: number): Promise<void> {
-    this.assertOpen();
-    // Redis rejects PX 0 and negative TTLs; rejecting here too keeps the stores interchangeable.
-    if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError(`ttlMs must be positive, got ${ttlMs}`);
-    this.entries.set(key, { value, expiresAtMs: this.clock.now() + ttlMs });
-    if (++this.setsSinceSweep >= SETS_BETWEEN_SWEEPS) this.sweep();
-  }
-
-  async delete(key: string): Promise<void> {
-    this.assertOpen();
-    this.entries.delete(key);
+  async invalidate(keys: ItemKeys, { version, fenceTtlMs }: InvalidateRequest): Promise<void> {
+    this.#assertOpen();
+    assertTtl('fenceTtlMs', fenceTtlMs);
+    this.#keys.delete(keys.entry);
+    this.#keys.delete(keys.lease);
+    const fence = this.#read(keys.fence);
+    const highest = fence !== null && Number(fence) > version ? fence : String(version);
+    this.#write(keys.fence, highest, fenceTtlMs);
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    this.entries.clear();
+    this.#closed = true;
+    this.#keys.clear();
   }
 
-  private sweep(): void {
-    this.setsSinceSweep = 0;
-    const now = this.clock.now();
-    for (const [key, entry] of this.entries) {
-      if (entry.expiresAtMs <= now) this.entries.delete(key);
+  #read(key: string): string | null {
+    const stored = this.#keys.get(key);
+    if (stored === undefined) return null;
+    if (stored.expiresAtMs <= this.#clock.now()) {
+      this.#keys.delete(key);
+      return null;
+    }
+    return stored.value;
+  }
+
+  #write(key: string, value: string, ttlMs: number): void {
+    // Redis's PX takes whole milliseconds; the Redis store rounds up, so this one does too.
+    this.#keys.set(key, { value, expiresAtMs: this.#clock.now() + Math.ceil(ttlMs) });
+    if (++this.#writesSinceSweep >= WRITES_BETWEEN_SWEEPS) this.#sweep();
+  }
+
+  #sweep(): void {
+    this.#writesSinceSweep = 0;
+    const now = this.#clock.now();
+    for (const [key, stored] of this.#keys) {
+      if (stored.expiresAtMs <= now) this.#keys.delete(key);
     }
   }
 
   // Same behaviour as a closed Redis connection, so callers cannot depend on a difference.
-  private assertOpen(): void {
-    if (this.closed) throw new Error('MemoryCacheStore is closed');
+  #assertOpen(): void {
+    if (this.#closed) throw new CacheStoreError('CACHE_STORE_UNAVAILABLE', 'MemoryCacheStore is closed');
   }
 }

@@ -1,5 +1,5 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { CacheStoreError } from './errors.js';
+import { CacheStoreError } from '../../core/cache-store-error.js';
 
 // Field names used by ElastiCache rotation templates and by hand-made secrets.
 const TOKEN_FIELDS = ['token', 'authToken', 'password'] as const;

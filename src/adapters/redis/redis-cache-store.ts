@@ -1,14 +1,58 @@
-import { Cluster } from 'ioredis';
-import type { CacheStore } from '../../core/cache-store.js';
+import { Cluster, type Result } from 'ioredis';
+import type {
+  AcquireRequest,
+  AcquireResult,
+  CacheStore,
+  FillRequest,
+  FillResult,
+  InvalidateRequest,
+  ItemKeys,
+} from '../../core/cache-store.js';
+import { CacheStoreError } from '../../core/cache-store-error.js';
+import { assertTtl } from '../assert-ttl.js';
 import type { RedisClient } from './create-redis-client.js';
-import { CacheStoreError, toCacheStoreError } from './errors.js';
+import { ACQUIRE_LUA, FILL_LUA, INVALIDATE_LUA } from './redis-scripts.js';
+import { toCacheStoreError } from './to-cache-store-error.js';
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    asideAcquire(
+      ...args: [
+        entry: string,
+        lease: string,
+        fence: string,
+        token: string,
+        leaseTtlMs: number,
+        staleAtMs: number,
+      ]
+    ): Result<[string | null, 0 | 1, 0 | 1], Context>;
+    asideFill(
+      ...args: [
+        entry: string,
+        lease: string,
+        fence: string,
+        token: string,
+        value: string,
+        ttlMs: number,
+        version: string,
+      ]
+    ): Result<FillResult, Context>;
+    asideInvalidate(
+      ...args: [entry: string, lease: string, fence: string, version: number, fenceTtlMs: number]
+    ): Result<'OK', Context>;
+  }
+}
+
+const ITEM_KEY_COUNT = 3;
 
 /** The client's own timeout normally answers first (with its error as the cause); this is the backstop. */
 const DEADLINE_MARGIN_MS = 20;
 
 /**
- * CacheStore on one ioredis client (standalone or cluster): plain GET, SET PX and UNLINK. Every failure
- * rejects with CacheStoreError; fail-fast behaviour comes from the client's options
+ * CacheStore on one ioredis client (standalone or cluster): a plain GET on the hot path, the protocol's
+ * decisions as Lua scripts (redis-scripts.ts). ioredis sends a script with EVAL the first time on each
+ * connection and EVALSHA after, and resends it if the server answers NOSCRIPT (a restart, SCRIPT FLUSH).
+ * Every failure rejects with CacheStoreError; fail-fast behaviour comes from the client's options
  * (see redis-client-options.ts). The client's command timeout is also a deadline for each whole call:
  * in cluster mode ioredis retries a command (slot refresh, failover) without counting that time.
  */
@@ -30,6 +74,9 @@ export class RedisCacheStore implements CacheStore {
     client.on('ready', () => {
       this.lastConnectionError = undefined;
     });
+    client.defineCommand('asideAcquire', { numberOfKeys: ITEM_KEY_COUNT, lua: ACQUIRE_LUA });
+    client.defineCommand('asideFill', { numberOfKeys: ITEM_KEY_COUNT, lua: FILL_LUA });
+    client.defineCommand('asideInvalidate', { numberOfKeys: ITEM_KEY_COUNT, lua: INVALIDATE_LUA });
   }
 
   /**
@@ -63,15 +110,34 @@ export class RedisCacheStore implements CacheStore {
     return this.run('GET', () => this.client.get(key));
   }
 
-  async set(key: string, value: string, ttlMs: number): Promise<void> {
-    if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError(`ttlMs must be positive, got ${ttlMs}`);
-    // PX takes whole milliseconds; rounding up never shortens the requested lifetime.
-    await this.run('SET', () => this.client.set(key, value, 'PX', Math.ceil(ttlMs)));
+  async acquire(keys: ItemKeys, { token, leaseTtlMs, staleAtMs }: AcquireRequest): Promise<AcquireResult> {
+    assertTtl('leaseTtlMs', leaseTtlMs);
+    const [entry, granted, fenced] = await this.run('ACQUIRE', () =>
+      this.client.asideAcquire(keys.entry, keys.lease, keys.fence, token, wholeMs(leaseTtlMs), staleAtMs),
+    );
+    return { entry, granted: granted === 1, fenced: fenced === 1 };
   }
 
-  async delete(key: string): Promise<void> {
-    // UNLINK frees large values off the main thread, so a delete never stalls other clients.
-    await this.run('UNLINK', () => this.client.unlink(key));
+  async fill(keys: ItemKeys, { token, entry, ttlMs, version }: FillRequest): Promise<FillResult> {
+    assertTtl('ttlMs', ttlMs);
+    return this.run('FILL', () =>
+      this.client.asideFill(
+        keys.entry,
+        keys.lease,
+        keys.fence,
+        token,
+        entry,
+        wholeMs(ttlMs),
+        version?.toString() ?? '',
+      ),
+    );
+  }
+
+  async invalidate(keys: ItemKeys, { version, fenceTtlMs }: InvalidateRequest): Promise<void> {
+    assertTtl('fenceTtlMs', fenceTtlMs);
+    await this.run('INVALIDATE', () =>
+      this.client.asideInvalidate(keys.entry, keys.lease, keys.fence, version, wholeMs(fenceTtlMs)),
+    );
   }
 
   async close(): Promise<void> {
@@ -108,4 +174,9 @@ export class RedisCacheStore implements CacheStore {
       clearTimeout(timer);
     }
   }
+}
+
+/** PX takes whole milliseconds; rounding up never shortens the requested lifetime. */
+function wholeMs(ms: number): number {
+  return Math.ceil(ms);
 }

@@ -1,26 +1,4 @@
-/** Stable codes callers (metrics, logs, the circuit breaker) can branch on; messages may change. */
-export type CacheStoreErrorCode =
-  /** No usable connection: refused, reset, closed, or not connected yet. */
-  | 'CACHE_STORE_UNAVAILABLE'
-  /** Connected, but no reply within the command timeout (overloaded, frozen, or a network stall). */
-  | 'CACHE_STORE_TIMEOUT'
-  /** The server refused the credentials (NOAUTH, WRONGPASS) or the auth secret is unusable. */
-  | 'CACHE_STORE_AUTH_FAILED'
-  /** The server answered with an error reply (e.g. OOM when maxmemory is reached). */
-  | 'CACHE_STORE_COMMAND_FAILED';
-
-/** The one error the Redis adapter rejects with; the client library's error stays in `cause`. */
-export class CacheStoreError extends Error {
-  override readonly name = 'CacheStoreError';
-
-  constructor(
-    readonly code: CacheStoreErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+import { CacheStoreError } from '../../core/cache-store-error.js';
 
 const AUTH_REPLY = /^(NOAUTH|WRONGPASS|NOPERM)\b|invalid password|invalid username-password/i;
 // ioredis's message for a command that got no reply within commandTimeout. A connect timeout is not one:

@@ -1,0 +1,73 @@
+import { encodeEntry } from './cache-entry.js';
+import type { CacheObserver } from './cache-observer.js';
+import { type CachePolicy, entryLifetime } from './cache-policy.js';
+import type { CacheStore, ItemKeys } from './cache-store.js';
+import type { Clock } from './clock.js';
+import type { Source, SourceRecord } from './source.js';
+
+export interface Loaded<T> {
+  /** The item, or null when the source has none. */
+  readonly record: SourceRecord<T> | null;
+  readonly durationMs: number;
+}
+
+export interface LoadAndFillDependencies<T> {
+  readonly store: CacheStore;
+  readonly source: Source<T>;
+  readonly policy: CachePolicy;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly observer: CacheObserver;
+}
+
+/** Loads one item from the source and fills it under a lease, reporting what happened to the observer. */
+export class LoadAndFill<T> {
+  readonly #deps: LoadAndFillDependencies<T>;
+
+  constructor(deps: LoadAndFillDependencies<T>) {
+    this.#deps = deps;
+  }
+
+  /** Rejects with the source's error (reported) when the source fails. */
+  async load(id: string, consistent: boolean): Promise<Loaded<T>> {
+    const { source, clock, observer } = this.#deps;
+    const startedAt = clock.now();
+    try {
+      const record = await source.load(id, { consistent });
+      const durationMs = clock.now() - startedAt;
+      observer.onLoad(durationMs);
+      return { record, durationMs };
+    } catch (error) {
+      observer.onLoad(clock.now() - startedAt);
+      observer.onSourceError(error);
+      throw error;
+    }
+  }
+
+  /**
+   * Stores what was loaded, found or not, if `token` still holds the lease. A refused or failed fill
+   * is reported and otherwise ignored: the caller answers with what it loaded either way.
+   */
+  async fill(keys: ItemKeys, token: string, { record, durationMs }: Loaded<T>): Promise<void> {
+    const { store, policy, clock, random, observer } = this.#deps;
+    const lifetime = entryLifetime(policy, record !== null, random);
+    const entry = encodeEntry({
+      ver: record?.version ?? 0,
+      val: record?.value ?? null,
+      soft: clock.now() + lifetime.softMs,
+      dt: durationMs,
+    });
+    try {
+      const result = await store.fill(keys, {
+        token,
+        entry,
+        ttlMs: lifetime.hardMs,
+        version: record?.version,
+      });
+      if (result === 'LEASE_LOST') observer.onEvent('FILL_LEASE_LOST');
+      if (result === 'SUPERSEDED') observer.onEvent('FILL_SUPERSEDED');
+    } catch (error) {
+      observer.onStoreError('fill', error);
+    }
+  }
+}
