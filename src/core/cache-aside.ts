@@ -93,6 +93,9 @@ export class CacheAside<T> {
           ),
         );
       case 'acquire':
+        // A stale entry is served at once while this process already refreshes it, as across processes.
+        if (decision.stale && this.#flights.has(id))
+          return this.#answer(Promise.resolve(served('STALE', decision.stale)));
         return this.#answer(this.#flights.run(id, () => this.#resolve(id, keys, decision.stale)));
     }
   }

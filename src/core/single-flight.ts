@@ -6,6 +6,11 @@
 export class SingleFlight<T> {
   readonly #inFlight = new Map<string, Promise<T>>();
 
+  /** Whether a call for `key` is in flight now. */
+  has(key: string): boolean {
+    return this.#inFlight.has(key);
+  }
+
   run(key: string, work: () => Promise<T>): Promise<T> {
     const existing = this.#inFlight.get(key);
     if (existing) return existing;

@@ -280,6 +280,19 @@ describe('CacheAside', () => {
       expect(source.loads).toHaveLength(2);
     });
 
+    it('serves the stale entry at once within one process too, while that process refreshes it', async () => {
+      const cache = engine();
+      await cache.get('prod-0001');
+      await later(TTL_MS);
+      source.delayMs = 100;
+      const refresher = cache.get('prod-0001');
+      await later(1);
+      expect(await cache.get('prod-0001')).toMatchObject({ outcome: 'STALE', record: { version: 3 } });
+      const [refreshed] = await settle([refresher]);
+      expect(refreshed?.outcome).toBe('MISS');
+      expect(source.loads).toHaveLength(2);
+    });
+
     it('serves the stale entry when the refresh fails, and 503s only without one', async () => {
       await engine().get('prod-0001');
       await later(TTL_MS);
