@@ -4,10 +4,12 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildFunction } from '../../scripts/build-function.js';
 import { bundlePath, LAMBDA_FUNCTIONS, LAMBDA_HANDLER } from '../../scripts/lambda-functions.js';
+import { loadConfig } from '../../src/config/config.js';
 import {
   type Body,
   dataSource,
   expr,
+  moduleCall,
   moduleSource,
   REPO_ROOT,
   referencesIn,
@@ -55,6 +57,40 @@ function appEnvironmentVariables(): Set<string> {
   const source = readFileSync(join(REPO_ROOT, 'src/config/config.ts'), 'utf8');
   const schema = source.slice(source.indexOf('const environmentSchema'), source.indexOf('});'));
   return new Set([...schema.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((match) => match[1] as string));
+}
+
+/** Cache-policy variables config.ts reads that Terraform leaves to the app, and why. */
+const POLICY_LEFT_TO_THE_APP = new Set([
+  // Derived from DYNAMODB_TIMEOUT_MS, so a lease outlives a load whatever that timeout is.
+  'CACHE_LEASE_TTL_MS',
+]);
+
+/** Values around every bound config.ts sets on a cache knob: below, at and above each, whole and not. */
+const PROBE_VALUES = [
+  -1, -0.5, 0, 0.25, 1, 1.5, 2, 10, 10.5, 49.5, 50, 50.5, 51, 300, 3600, 9999.5, 10_000, 10_000.5, 10_001,
+  604_799.5, 604_800, 604_800.5, 604_801,
+];
+
+/**
+ * Evaluates a variable's validation condition for one value. Conditions here use only comparisons,
+ * && / || / !, and floor(), which mean the same in JavaScript; anything else is refused, not guessed.
+ */
+function validationAccepts(condition: unknown, variable: string, value: number): boolean {
+  const source = String(condition).replace(/^\$\{([\s\S]*)\}$/, '$1');
+  const js = source.replaceAll(`var.${variable}`, 'value').replace(/\bfloor\(/g, 'Math.floor(');
+  if (!/^(?:value|Math\.floor|[\d.\s<>=!&|()])+$/.test(js)) {
+    throw new Error(`var.${variable}: cannot evaluate the condition ${source}`);
+  }
+  return Boolean(new Function('value', `return ${js};`)(value));
+}
+
+function appAccepts(name: string, value: string): boolean {
+  try {
+    loadConfig({ [name]: value });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 describe('functions', async () => {
@@ -135,6 +171,39 @@ describe('functions', async () => {
       // DAX_ENDPOINT only when DAX is deployed.
       expect(environment).toContain('var.dax_enabled ? { DAX_ENDPOINT = module.dax[0].endpoint_url } : {}');
       expect(await referencesIn(environment)).toContain('module.cache.auth_secret_arn');
+    }
+  });
+
+  it("passes every cache-policy knob config.ts reads, with the app's defaults and ranges", async () => {
+    const env = await terraformDir('environments/example');
+    const environment = String(moduleCall(env, 'api_function').environment);
+    const passed = new Map(
+      [...environment.matchAll(/\b(CACHE_[A-Z0-9_]+)\s*=\s*tostring\(var\.(\w+)\)/g)].map(
+        (match) => [match[1] as string, match[2] as string] as const,
+      ),
+    );
+    const policyKnobs = [...appEnvironmentVariables()].filter(
+      (name) => name.startsWith('CACHE_') && name !== 'CACHE_KEY_PREFIX',
+    );
+    expect([...passed.keys()].sort()).toEqual(
+      policyKnobs.filter((name) => !POLICY_LEFT_TO_THE_APP.has(name)).sort(),
+    );
+
+    const appDefaults = loadConfig({});
+    for (const [name, variableName] of passed) {
+      const variable = env.variables.get(variableName);
+      expect(variable?.type, variableName).toBe(expr('number'));
+      // Leaving the variable alone deploys what the app does without the setting.
+      expect(loadConfig({ [name]: String(variable?.default) }), variableName).toEqual(appDefaults);
+      const rules = (variable?.validation ?? []) as Body[];
+      expect(rules, variableName).toHaveLength(1);
+      for (const value of PROBE_VALUES) {
+        // Terraform's tostring() writes these numbers as String() does.
+        expect(
+          validationAccepts(rules[0]?.condition, variableName, value),
+          `${variableName} = ${value}`,
+        ).toBe(appAccepts(name, String(value)));
+      }
     }
   });
 });

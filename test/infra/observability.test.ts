@@ -1,23 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { METRIC } from '../../src/observability/metric-names.js';
-import { expr, moduleCall, resource, terraformDir } from './support/load-terraform.js';
+import { blocksOf, expr, isBody, moduleCall, resource, terraformDir } from './support/load-terraform.js';
 
-/**
- * The app's EMF metrics the dashboard must chart (namespace METRICS_NAMESPACE, dimension service).
- * CacheStale is charted ahead of the stale-serving step that will emit it.
- */
-const APP_METRICS = [
-  METRIC.cacheHits,
-  METRIC.cacheMisses,
-  METRIC.cacheBypass,
-  METRIC.readUnits,
-  'CacheStale',
-];
+/** The app's EMF metrics (namespace METRICS_NAMESPACE, dimension service): the dashboard must chart each. */
+const APP_METRICS: readonly string[] = Object.values(METRIC);
+
+/** Every string in an hcl2json rendering (literals and expression text), so patterns can be sought in it. */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (isBody(value)) return Object.values(value).flatMap(stringsIn);
+  return [];
+}
+
+/** One entry of the `alarms` map, from its key to the end of its object. */
+function alarmBody(alarms: string, key: string): string {
+  const at = alarms.indexOf(`"${key}" = {`);
+  expect(at, key).toBeGreaterThan(0);
+  return alarms.slice(at, alarms.indexOf('\n      }', at));
+}
 
 describe('dashboard and alarms', async () => {
   const observability = await terraformDir('modules/observability');
   const widgets = JSON.stringify(observability.locals.get('widgets'));
+  const widgetText = stringsIn(observability.locals.get('widgets')).join('\n');
   const cacheMetrics = JSON.stringify(observability.locals.get('cache_metric'));
+  const alarms = String(observability.locals.get('alarms'));
 
   it("charts the app's own metrics in its namespace with the service dimension, and the hit ratio", () => {
     for (const metric of APP_METRICS) expect(widgets).toContain(metric);
@@ -25,7 +33,91 @@ describe('dashboard and alarms', async () => {
       namespace: expr('var.metrics_namespace'),
       dimensions: ['service', expr('var.service_name')],
     });
-    expect(widgets).toContain('100 * hits / (hits + misses)');
+    expect(observability.locals.get('app_metric')).toBe(
+      expr(
+        '{ for name in local.app_metric_names : name => concat([local.app.namespace, name], local.app.dimensions) }',
+      ),
+    );
+    expect(widgetText).toContain('expression = local.hit_ratio_expression');
+  });
+
+  it('charts every metric of src/observability/metric-names.ts, and only those, as app metrics', () => {
+    // The app's lines all come from app_metric, whose names are METRIC's: a metric added there and
+    // not here fails this test; a name misspelt in a widget fails the plan (no such map key).
+    const names = observability.locals.get('app_metric_names') as string[];
+    expect([...names].sort()).toEqual([...APP_METRICS].sort());
+    expect(new Set(names).size).toBe(names.length);
+
+    const charted = new Set<string>();
+    for (const [, index] of widgetText.matchAll(/local\.app_metric\[([^\]]+)\]/g)) {
+      if (index === 'name') continue; // the hit ratio's inputs, checked below
+      charted.add(JSON.parse(index as string) as string);
+    }
+    const byIndexVariable = [...widgetText.matchAll(/local\.app_metric\[name\]/g)];
+    if (byIndexVariable.length > 0) {
+      expect(byIndexVariable).toHaveLength(1);
+      expect(widgetText).toContain(
+        'for id, name in local.hit_ratio_inputs : concat(local.app_metric[name], [{ id = id, visible = false }])',
+      );
+      for (const name of Object.values(observability.locals.get('hit_ratio_inputs') as object)) {
+        charted.add(String(name));
+      }
+    }
+    expect([...charted].filter((name) => !APP_METRICS.includes(name))).toEqual([]);
+    expect(APP_METRICS.filter((name) => !charted.has(name))).toEqual([]);
+  });
+
+  it("charts nothing else in the app's namespace: every other line names an AWS namespace", () => {
+    expect(widgetText).not.toMatch(/local\.app\.namespace|var\.metrics_namespace/);
+    const text = `${widgetText}\n${stringsIn(observability.locals.get('cache_metric')).join('\n')}`;
+    const namespaces = [...text.matchAll(/"([A-Za-z0-9._-]+\/[A-Za-z0-9._/-]+)"/g)].map((match) => match[1]);
+    expect(new Set(namespaces)).toEqual(new Set(['AWS/ElastiCache', 'AWS/Lambda', 'AWS/ApiGateway']));
+  });
+
+  it('keeps every dashboard line a list of its own', () => {
+    // flatten() is recursive: it would merge the lines into one flat list of strings.
+    expect(widgetText).not.toContain('flatten(');
+  });
+
+  it('counts stale reads as served from the cache, alike in the hit-ratio widget and alarm', () => {
+    expect(observability.locals.get('hit_ratio_inputs')).toEqual({
+      hits: METRIC.cacheHits,
+      stale: METRIC.cacheStale,
+      misses: METRIC.cacheMisses,
+      bypass: METRIC.cacheBypass,
+    });
+    // FILL: a count with no reads of its kind in a minute has no data point, which would blank the ratio.
+    expect(observability.locals.get('hit_ratio_expression')).toBe(
+      '100 * (FILL(hits, 0) + FILL(stale, 0)) / (FILL(hits, 0) + FILL(stale, 0) + FILL(misses, 0) + FILL(bypass, 0))',
+    );
+
+    const alarm = resource(observability, 'aws_cloudwatch_metric_alarm', 'hit_ratio');
+    expect(blocksOf(alarm, 'metric_query')).toEqual([
+      {
+        id: 'ratio',
+        expression: expr('local.hit_ratio_expression'),
+        label: 'Served from cache',
+        return_data: true,
+      },
+    ]);
+    const inputs = isBody(alarm.dynamic) ? blocksOf(alarm.dynamic, 'metric_query') : [];
+    expect(inputs).toHaveLength(1);
+    expect(inputs[0]?.for_each).toBe(expr('local.hit_ratio_inputs'));
+    expect(inputs[0]?.content).toEqual([
+      {
+        id: expr('metric_query.key'),
+        metric: [
+          {
+            namespace: expr('var.metrics_namespace'),
+            metric_name: expr('metric_query.value'),
+            dimensions: { service: expr('var.service_name') },
+            period: 60,
+            stat: 'Sum',
+          },
+        ],
+      },
+    ]);
+    expect(alarm.treat_missing_data).toBe('notBreaching');
   });
 
   it('charts ElastiCache memory, evictions, engine CPU and connections, and Lambda/API p99 and errors', () => {
@@ -51,6 +143,8 @@ describe('dashboard and alarms', async () => {
     const alarms = JSON.stringify(observability.locals.get('alarms'));
     for (const metric of [
       'CacheBypass',
+      'LeaseWaitTimeouts',
+      'CorruptCacheEntries',
       '5XXError',
       'Latency',
       'Errors',
@@ -64,8 +158,39 @@ describe('dashboard and alarms', async () => {
     }
   });
 
+  it('alarms on lease-wait timeouts and corrupt cache entries, no data counting as none', () => {
+    for (const [key, metric, threshold] of [
+      ['lease-wait-timeouts', METRIC.leaseWaitTimeouts, 'var.lease_wait_timeouts_alarm'],
+      ['corrupt-cache-entries', METRIC.corruptEntries, '0'],
+    ]) {
+      const body = alarmBody(alarms, key as string);
+      expect(body).toContain(
+        `namespace   = var.metrics_namespace, metric = "${metric}", dimensions = tomap({ service = var.service_name })`,
+      );
+      expect(body).toContain(
+        `statistic   = "Sum", extended = null, comparison = "GreaterThanThreshold", threshold = ${threshold}`,
+      );
+    }
+    const alarm = resource(observability, 'aws_cloudwatch_metric_alarm', 'this');
+    expect(alarm.for_each).toBe(expr('local.alarms'));
+    expect(alarm.treat_missing_data).toBe('notBreaching');
+    expect(alarm.ok_actions).toBe(expr('local.alarm_actions'));
+    expect(observability.variables.get('lease_wait_timeouts_alarm')?.default).toBe(0);
+  });
+
+  it("alarms only on metrics the app emits, in its namespace, or on AWS's own", () => {
+    const appAlarms = [...alarms.matchAll(/namespace\s+= var\.metrics_namespace, metric = "(\w+)"/g)].map(
+      (match) => match[1] as string,
+    );
+    expect(appAlarms).toEqual(
+      expect.arrayContaining([METRIC.cacheBypass, METRIC.leaseWaitTimeouts, METRIC.corruptEntries]),
+    );
+    expect(appAlarms.filter((name) => !APP_METRICS.includes(name))).toEqual([]);
+    const namespaces = [...alarms.matchAll(/namespace\s+= ([^,]+),/g)].map((match) => match[1] as string);
+    expect(namespaces.filter((ns) => ns !== 'var.metrics_namespace' && !/^"AWS\/\w+"$/.test(ns))).toEqual([]);
+  });
+
   it("alarms on each function's p99 duration", () => {
-    const alarms = String(observability.locals.get('alarms'));
     expect(alarms).toContain(`"${expr('f')}-p99-duration" = {`);
     expect(alarms).toMatch(
       /namespace\s+= "AWS\/Lambda", metric = "Duration", dimensions = tomap\(\{ FunctionName = f \}\)\s+statistic\s+= null, extended = "p99", comparison = "GreaterThanThreshold", threshold = var\.function_p99_duration_alarm_ms/,
@@ -73,7 +198,6 @@ describe('dashboard and alarms', async () => {
   });
 
   it('alarms on the Serverless cache ECPUs, stored bytes and connections against its limits', async () => {
-    const alarms = String(observability.locals.get('alarms'));
     for (const [key, metric, statistic] of [
       ['cache-ecpu', 'ElastiCacheProcessingUnits', 'Sum'],
       ['cache-storage', 'BytesUsedForCache', 'Maximum'],

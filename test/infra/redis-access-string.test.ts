@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisClient } from '../../src/adapters/redis/create-redis-client.js';
 import type { RedisCacheStore } from '../../src/adapters/redis/redis-cache-store.js';
-import { entryKey } from '../../src/core/cache-keys.js';
+import { decodeEntry, encodeEntry } from '../../src/core/cache-entry.js';
+import { itemKeys } from '../../src/core/cache-keys.js';
+import type { CacheStore, ItemKeys } from '../../src/core/cache-store.js';
+import { CacheStoreError } from '../../src/core/cache-store-error.js';
 import {
   openRedisStore,
   startTestRedis,
@@ -75,6 +79,83 @@ function appClient(url: string) {
   });
 }
 
+const TTL_MS = 60_000;
+
+/** An entry that stays fresh for the whole test. */
+const entryOf = (val: string, ver: number) => encodeEntry({ ver, val, soft: Date.now() + TTL_MS, dt: 1 });
+
+/**
+ * Runs every step of the app's store protocol on one item, as the functions' user, checking each answer:
+ * a miss (GET), the lease (ACQUIRE), a fill (FILL), a hit, an early refresh that sees the entry and is
+ * refused an older version, an invalidation (INVALIDATE, which raises the fence), and the fenced lease
+ * and fill after it. Each step but GET is one of the adapter's Lua scripts, so this proves the scripts'
+ * own GET, SET and UNLINK calls on the entry, lease and fence keys too.
+ */
+async function runStoreProtocol(store: CacheStore, keys: ItemKeys, val: string): Promise<void> {
+  expect(await store.get(keys.entry)).toBeNull();
+  const token = randomUUID();
+  expect(await store.acquire(keys, { token, leaseTtlMs: TTL_MS, staleAtMs: Date.now() })).toEqual({
+    entry: null,
+    granted: true,
+    fenced: false,
+  });
+  const entry = entryOf(val, 1);
+  expect(await store.fill(keys, { token, entry, ttlMs: TTL_MS, version: 1 })).toBe('STORED');
+  expect(await store.get(keys.entry)).toBe(entry);
+
+  const refresh = randomUUID();
+  const early = await store.acquire(keys, {
+    token: refresh,
+    leaseTtlMs: TTL_MS,
+    staleAtMs: Number.MAX_SAFE_INTEGER,
+  });
+  expect(early).toEqual({ entry, granted: true, fenced: false });
+  // An older version than the entry's is refused: the script read the entry's header.
+  expect(
+    await store.fill(keys, { token: refresh, entry: entryOf('old', 0), ttlMs: TTL_MS, version: 0 }),
+  ).toBe('SUPERSEDED');
+
+  await store.invalidate(keys, { version: 2, fenceTtlMs: TTL_MS });
+  expect(await store.get(keys.entry)).toBeNull();
+  expect(await store.get(keys.fence)).toBe('2');
+  const after = randomUUID();
+  expect(await store.acquire(keys, { token: after, leaseTtlMs: TTL_MS, staleAtMs: Date.now() })).toEqual({
+    entry: null,
+    granted: true,
+    fenced: true,
+  });
+  expect(await store.fill(keys, { token: after, entry: entryOf(val, 2), ttlMs: TTL_MS, version: 2 })).toBe(
+    'STORED',
+  );
+  expect(decodeEntry(String(await store.get(keys.entry)))).toMatchObject({ ver: 2, val });
+}
+
+/** Every store operation on `keys` (or only its scripts), each expected to be refused by the ACL (NOPERM). */
+async function expectEveryOperationRefused(
+  store: CacheStore,
+  keys: ItemKeys,
+  scriptsOnly = false,
+): Promise<void> {
+  const all: Array<[string, () => Promise<unknown>]> = [
+    ['get', () => store.get(keys.entry)],
+    ['acquire', () => store.acquire(keys, { token: 't', leaseTtlMs: TTL_MS, staleAtMs: Date.now() })],
+    ['fill', () => store.fill(keys, { token: 't', entry: entryOf('v', 1), ttlMs: TTL_MS, version: 1 })],
+    ['invalidate', () => store.invalidate(keys, { version: 1, fenceTtlMs: TTL_MS })],
+  ];
+  const operations = scriptsOnly ? all.filter(([name]) => name !== 'get') : all;
+  for (const [name, operation] of operations) {
+    const error = await operation().then(
+      () => expect.fail(`${name} on ${keys.entry} was allowed`),
+      (reason: unknown) => reason,
+    );
+    expect(error, name).toBeInstanceOf(CacheStoreError);
+    expect(error, name).toMatchObject({
+      code: 'CACHE_STORE_AUTH_FAILED',
+      message: expect.stringMatching(/NOPERM/),
+    });
+  }
+}
+
 describe('Redis access string of the functions user (real redis-server)', () => {
   let access: { prefix: string; rules: string[] };
   let server: TestRedisServer;
@@ -99,19 +180,59 @@ describe('Redis access string of the functions user (real redis-server)', () => 
     expect(access.rules.some((rule) => rule.startsWith('+@'))).toBe(false);
   });
 
-  it("lets the app's own adapter connect (HELLO 3 AUTH, INFO ready check) and get, set and delete under the prefix", async () => {
-    const key = entryKey(access.prefix, 'x');
-    expect(key).toBe(`${access.prefix}:p:{x}`);
-    await store.set(key, 'v1', 60_000);
-    expect(await store.get(key)).toBe('v1');
-    await store.delete(key);
-    expect(await store.get(key)).toBeNull();
+  it("lets the app's own adapter connect (HELLO 3 AUTH, INFO ready check) and get, acquire, fill and invalidate under the prefix", async () => {
+    const keys = itemKeys(access.prefix, 'x');
+    expect(keys).toEqual({
+      entry: `${access.prefix}:p:{x}`,
+      lease: `${access.prefix}:l:{x}`,
+      fence: `${access.prefix}:f:{x}`,
+    });
+    await admin.config('RESETSTAT');
+    await runStoreProtocol(store, keys, 'x');
+    await runStoreProtocol(store, itemKeys(access.prefix, 'y'), 'y');
+    // Each script went once as EVAL, then as EVALSHA: the user may run both, and no call was refused.
+    const stats = await admin.info('commandstats');
+    const calls = (command: string) => {
+      const line = new RegExp(
+        `^cmdstat_${command}:calls=(\\d+),.*rejected_calls=(\\d+),failed_calls=(\\d+)`,
+        'm',
+      );
+      const [, made, rejected, failed] = line.exec(stats) ?? [];
+      return { calls: Number(made ?? 0), refused: Number(rejected ?? 0) + Number(failed ?? 0) };
+    };
+    expect(calls('eval')).toEqual({ calls: 3, refused: 0 });
+    expect(calls('evalsha').calls).toBeGreaterThan(0);
+    expect(calls('evalsha').refused).toBe(0);
+    expect(calls('get').refused).toBe(0);
   });
 
-  it('refuses a key outside the prefix', async () => {
-    await expect(store.get('other:p:{x}')).rejects.toMatchObject({ code: 'CACHE_STORE_AUTH_FAILED' });
-    await expect(store.set('other:p:{x}', 'v', 1_000)).rejects.toThrow(/NOPERM/);
-    await expect(store.get(`${access.prefix}-other:p:{x}`)).rejects.toThrow(/NOPERM/);
+  it('lets the store send its scripts again after SCRIPT FLUSH (EVALSHA answers NOSCRIPT, then EVAL)', async () => {
+    await admin.script('FLUSH');
+    await runStoreProtocol(store, itemKeys(access.prefix, 'after-flush'), 'after-flush');
+  });
+
+  it('refuses every store operation on keys outside the prefix', async () => {
+    await expectEveryOperationRefused(store, itemKeys('other', 'x'));
+    await expectEveryOperationRefused(store, itemKeys(`${access.prefix}-other`, 'x'));
+    await expectEveryOperationRefused(store, itemKeys(access.prefix.toUpperCase(), 'x'));
+    expect(await admin.keys('*other*')).toEqual([]);
+  });
+
+  it('refuses a script as a whole when one of its keys is outside the prefix, changing nothing', async () => {
+    const inside = itemKeys(access.prefix, 'mixed');
+    // An entry, and a lease held by a loader: the INVALIDATE script's first step would remove both.
+    const token = randomUUID();
+    await store.acquire(inside, { token, leaseTtlMs: TTL_MS, staleAtMs: Date.now() });
+    await store.fill(inside, { token, entry: entryOf('kept', 1), ttlMs: TTL_MS, version: 1 });
+    await store.acquire(inside, { token, leaseTtlMs: TTL_MS, staleAtMs: Number.MAX_SAFE_INTEGER });
+    const before = await admin.mget(inside.entry, inside.lease);
+    expect(before[1]).toBe(token);
+
+    // The fence is outside the prefix; ACQUIRE and INVALIDATE touch it, FILL declares it.
+    const mixed: ItemKeys = { ...inside, fence: 'other:f:{mixed}' };
+    await expectEveryOperationRefused(store, mixed, true);
+    expect(await admin.mget(inside.entry, inside.lease)).toEqual(before);
+    expect(await admin.exists(mixed.fence)).toBe(0);
   });
 
   it('refuses FLUSHALL, CONFIG, KEYS and other commands the app does not send', async () => {
@@ -210,13 +331,26 @@ describe('Redis access string in cluster mode (Serverless): slot discovery as th
     await cluster?.stop();
   });
 
-  it('discovers the slots and reads and writes prefixed keys on every master', async () => {
-    for (const id of ['a', 'b', 'c', 'd', 'e', 'f']) {
-      const key = entryKey(prefix, id);
-      await store.set(key, id, 60_000);
-      expect(await store.get(key)).toBe(id);
-      await store.delete(key);
+  it('discovers the slots and gets, acquires, fills and invalidates prefixed items on every master', async () => {
+    const ids = Array.from({ length: 12 }, (_, index) => `item-${index}`);
+    for (const id of ids) await runStoreProtocol(store, itemKeys(prefix, id), id);
+    // The items landed on every master, and each item's keys on one master: the hash tag routes a script.
+    const held = await Promise.all(admins.map((admin) => admin.keys(`${prefix}:*`)));
+    for (const keys of held) expect(keys.length).toBeGreaterThan(0);
+    for (const id of ids) {
+      const { entry, lease, fence } = itemKeys(prefix, id);
+      const holder = held.find((keys) => keys.includes(entry));
+      expect(holder, id).toContain(fence);
+      // The last fill released the lease.
+      expect(
+        held.some((keys) => keys.includes(lease)),
+        id,
+      ).toBe(false);
     }
-    await expect(store.get('other:p:{a}')).rejects.toThrow(/NOPERM/);
+  });
+
+  it('refuses every store operation on keys outside the prefix, on every master', async () => {
+    for (const id of ['a', 'b', 'c', 'd', 'e', 'f'])
+      await expectEveryOperationRefused(store, itemKeys('other', id));
   });
 });

@@ -194,6 +194,15 @@ describe('Terraform references', async () => {
     },
   );
 
+  it('names only declared variables in terraform.tfvars.example, commented-out ones included', () => {
+    const env = dirs.find((dir) => dir.name === 'environments/example');
+    if (!env) throw new Error('no environments/example');
+    const text = readFileSync(join(env.path, 'terraform.tfvars.example'), 'utf8');
+    const named = [...text.matchAll(/^#?\s*([a-z][a-z0-9_]*)\s*=/gm)].map((match) => match[1] as string);
+    expect(named).toContain('cache_grace_seconds');
+    expect(named.filter((name) => !env.variables.has(name))).toEqual([]);
+  });
+
   it('mentions only documents that exist (relative to the file or the repository root)', () => {
     const files = (readdirSync(TERRAFORM_ROOT, { recursive: true }) as string[])
       .filter((file) => !file.split('/').some((part) => part.startsWith('.')))

@@ -185,6 +185,8 @@ module "api_function" {
   log_retention_days             = var.log_retention_days
   kms_key_arn                    = aws_kms_key.this.arn
 
+  # The second map is the cache policy (src/core/cache-policy.ts). CACHE_LEASE_TTL_MS is left to the
+  # app, which makes it twice DYNAMODB_TIMEOUT_MS so a lease outlives any load.
   environment = merge(
     {
       TABLE_NAME            = module.table.name
@@ -192,10 +194,17 @@ module "api_function" {
       REDIS_MODE            = module.cache.redis_mode
       REDIS_AUTH_SECRET_ARN = module.cache.auth_secret_arn
       CACHE_KEY_PREFIX      = var.cache_key_prefix
-      CACHE_TTL_SECONDS     = tostring(var.cache_ttl_seconds)
       METRICS_NAMESPACE     = var.metrics_namespace
       SERVICE_NAME          = var.service_name
       LOG_LEVEL             = var.log_level
+    },
+    {
+      CACHE_TTL_SECONDS          = tostring(var.cache_ttl_seconds)
+      CACHE_TTL_JITTER_PERCENT   = tostring(var.cache_ttl_jitter_percent)
+      CACHE_GRACE_SECONDS        = tostring(var.cache_grace_seconds)
+      CACHE_NEGATIVE_TTL_SECONDS = tostring(var.cache_negative_ttl_seconds)
+      CACHE_LEASE_WAIT_MS        = tostring(var.cache_lease_wait_ms)
+      CACHE_EARLY_REFRESH_BETA   = tostring(var.cache_early_refresh_beta)
     },
     var.dax_enabled ? { DAX_ENDPOINT = module.dax[0].endpoint_url } : {},
   )

@@ -119,14 +119,72 @@ variable "cache_key_prefix" {
   }
 }
 
+# The cache policy. Defaults and ranges are the app's (src/config/config.ts, src/core/cache-policy.ts);
+# test/infra/functions.test.ts checks that each validation accepts exactly what the app accepts.
+
 variable "cache_ttl_seconds" {
-  description = "CACHE_TTL_SECONDS: freshness of a cached item."
+  description = "CACHE_TTL_SECONDS: how long a cached item is fresh (its soft TTL); also the DAX item TTL."
   type        = number
   default     = 300
 
   validation {
-    condition     = var.cache_ttl_seconds >= 1
-    error_message = "cache_ttl_seconds must be at least 1."
+    condition     = var.cache_ttl_seconds >= 1 && var.cache_ttl_seconds <= 31536000 && floor(var.cache_ttl_seconds) == var.cache_ttl_seconds
+    error_message = "cache_ttl_seconds must be a whole number from 1 to 31536000 (365 days)."
+  }
+}
+
+variable "cache_ttl_jitter_percent" {
+  description = "CACHE_TTL_JITTER_PERCENT: every TTL is spread by up to this many percent either way, so items cached together do not expire together."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.cache_ttl_jitter_percent >= 0 && var.cache_ttl_jitter_percent <= 50
+    error_message = "cache_ttl_jitter_percent must be between 0 and 50."
+  }
+}
+
+variable "cache_grace_seconds" {
+  description = "CACHE_GRACE_SECONDS: how long past its TTL an item is kept, to be served stale at once while one caller refreshes it, or while DynamoDB fails. 0 turns stale serving off."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.cache_grace_seconds >= 0 && var.cache_grace_seconds <= 604800
+    error_message = "cache_grace_seconds must be between 0 and 604800 (7 days)."
+  }
+}
+
+variable "cache_negative_ttl_seconds" {
+  description = "CACHE_NEGATIVE_TTL_SECONDS: how long a \"not found\" is cached, so requests for absent ids do not all reach DynamoDB. Any write of the id replaces it."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.cache_negative_ttl_seconds >= 1 && var.cache_negative_ttl_seconds <= 86400 && floor(var.cache_negative_ttl_seconds) == var.cache_negative_ttl_seconds
+    error_message = "cache_negative_ttl_seconds must be a whole number from 1 to 86400 (a day)."
+  }
+}
+
+variable "cache_lease_wait_ms" {
+  description = "CACHE_LEASE_WAIT_MS: how long a read of a missing item waits for the caller that holds its lease to fill it, before loading from DynamoDB itself (counted as LeaseWaitTimeouts). Keep it well under the function's 10 s timeout."
+  type        = number
+  default     = 400
+
+  validation {
+    condition     = var.cache_lease_wait_ms >= 0 && var.cache_lease_wait_ms <= 10000
+    error_message = "cache_lease_wait_ms must be between 0 and 10000."
+  }
+}
+
+variable "cache_early_refresh_beta" {
+  description = "CACHE_EARLY_REFRESH_BETA: how eagerly hot items are refreshed before their TTL ends (XFetch beta); 0 turns early refresh off."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.cache_early_refresh_beta >= 0 && var.cache_early_refresh_beta <= 10
+    error_message = "cache_early_refresh_beta must be between 0 and 10."
   }
 }
 

@@ -18,25 +18,82 @@ locals {
     ] : [for node in var.cache_node_ids : ["AWS/ElastiCache", metric, "CacheClusterId", node]]
   }
 
+  # The app's EMF metrics (src/observability/metric-names.ts; test/infra/observability.test.ts keeps
+  # the two equal and checks each one is charted), as dashboard lines in its namespace with its
+  # service dimension. Widgets name them through this map so a misspelt name fails the plan.
+  app_metric_names = [
+    "CacheHits", "CacheMisses", "CacheStale", "CacheBypass",
+    "NegativeCacheHits", "LeaseWaits", "LeaseWaitTimeouts", "EarlyRefreshes",
+    "CorruptCacheEntries", "FillsLeaseLost", "FillsSuperseded", "CacheStoreErrors",
+    "SourceLoadLatency", "SourceErrors", "DynamoDBReadUnits",
+  ]
+  app_metric = { for name in local.app_metric_names : name => concat([local.app.namespace, name], local.app.dimensions) }
+
+  # Hit ratio, shared by the widget and the alarm. A user wants an answer without waiting on DynamoDB:
+  # a STALE read (an entry past its soft TTL, within grace, served at once while one caller refreshes
+  # it, or while DynamoDB fails) is that, so it counts as served from the cache. MISS and BYPASS reads
+  # went to DynamoDB. The reads widget shows STALE apart, for when refreshes lag.
+  # FILL: each count is emitted only when it happens, and a series with a gap would blank the ratio
+  # (a minute of misses only would show no data instead of 0%). No reads at all is 0/0: no data point,
+  # which the alarm treats as not breaching.
+  hit_ratio_inputs     = { hits = "CacheHits", stale = "CacheStale", misses = "CacheMisses", bypass = "CacheBypass" }
+  hit_ratio_expression = "100 * (FILL(hits, 0) + FILL(stale, 0)) / (FILL(hits, 0) + FILL(stale, 0) + FILL(misses, 0) + FILL(bypass, 0))"
+
   widgets = [
     {
-      title   = "Cache hits, misses, stale, bypass (count)"
-      stat    = "Sum"
-      metrics = [for m in ["CacheHits", "CacheMisses", "CacheStale", "CacheBypass"] : concat([local.app.namespace, m], local.app.dimensions)]
-    },
-    {
-      title = "Cache hit ratio (%)"
+      title = "Cache hits, misses, stale, bypass (count)"
       stat  = "Sum"
       metrics = [
-        [{ expression = "100 * hits / (hits + misses)", label = "Hit ratio", id = "ratio" }],
-        concat([local.app.namespace, "CacheHits"], local.app.dimensions, [{ id = "hits", visible = false }]),
-        concat([local.app.namespace, "CacheMisses"], local.app.dimensions, [{ id = "misses", visible = false }]),
+        local.app_metric["CacheHits"],
+        local.app_metric["CacheStale"],
+        local.app_metric["CacheMisses"],
+        local.app_metric["CacheBypass"],
+      ]
+    },
+    {
+      title = "Cache hit ratio (%, stale counts as served)"
+      stat  = "Sum"
+      metrics = concat(
+        [[{ expression = local.hit_ratio_expression, label = "Served from cache", id = "ratio" }]],
+        [for id, name in local.hit_ratio_inputs : concat(local.app_metric[name], [{ id = id, visible = false }])],
+      )
+    },
+    {
+      # Waits that time out loaded DynamoDB themselves: the lease stopped protecting it.
+      title = "Read protocol: lease waits, early refreshes, cached not-founds (count)"
+      stat  = "Sum"
+      metrics = [
+        local.app_metric["LeaseWaits"],
+        local.app_metric["LeaseWaitTimeouts"],
+        local.app_metric["EarlyRefreshes"],
+        local.app_metric["NegativeCacheHits"],
+      ]
+    },
+    {
+      # A few refused fills are expected around writes; many lease-lost ones mean loads outlast the
+      # lease TTL. Corrupt entries and store errors are never expected.
+      title = "Cache health: corrupt entries, refused fills, store errors (count)"
+      stat  = "Sum"
+      metrics = [
+        local.app_metric["CorruptCacheEntries"],
+        local.app_metric["FillsLeaseLost"],
+        local.app_metric["FillsSuperseded"],
+        local.app_metric["CacheStoreErrors"],
       ]
     },
     {
       title   = "DynamoDB read units consumed by the app"
       stat    = "Sum"
-      metrics = [concat([local.app.namespace, "DynamoDBReadUnits"], local.app.dimensions)]
+      metrics = [local.app_metric["DynamoDBReadUnits"]]
+    },
+    {
+      title = "DynamoDB loads: p50 and p99 latency (ms), errors (count, right axis)"
+      stat  = "p99"
+      metrics = [
+        concat(local.app_metric["SourceLoadLatency"], [{ stat = "p50", label = "Load p50" }]),
+        concat(local.app_metric["SourceLoadLatency"], [{ label = "Load p99" }]),
+        concat(local.app_metric["SourceErrors"], [{ stat = "Sum", label = "Load errors", yAxis = "right" }]),
+      ]
     },
     { title = local.serverless ? "Cache data stored (bytes)" : "Cache memory used (%)", stat = "Maximum", metrics = local.cache_metric.memory },
     { title = "Cache evictions", stat = "Sum", metrics = local.cache_metric.evictions },
@@ -44,9 +101,10 @@ locals {
     { title = "Cache client connections", stat = "Maximum", metrics = local.cache_metric.connections },
     { title = "Lambda p99 duration (ms)", stat = "p99", metrics = [for f in var.function_names : ["AWS/Lambda", "Duration", "FunctionName", f]] },
     {
-      title   = "Lambda errors and throttles"
-      stat    = "Sum"
-      metrics = flatten([for f in var.function_names : [["AWS/Lambda", "Errors", "FunctionName", f], ["AWS/Lambda", "Throttles", "FunctionName", f]]])
+      title = "Lambda errors and throttles"
+      stat  = "Sum"
+      # Not flatten(): it is recursive and would merge every line into one flat list of strings.
+      metrics = concat([for f in var.function_names : ["AWS/Lambda", "Errors", "FunctionName", f]], [for f in var.function_names : ["AWS/Lambda", "Throttles", "FunctionName", f]])
     },
     { title = "API p99 latency (ms)", stat = "p99", metrics = [concat(["AWS/ApiGateway", "Latency"], local.api_dims), concat(["AWS/ApiGateway", "IntegrationLatency"], local.api_dims)] },
     {
@@ -106,6 +164,16 @@ locals {
       "cache-bypass" = {
         description = "Redis unreachable or failing: requests are served from DynamoDB (the cache is bypassed)."
         namespace   = var.metrics_namespace, metric = "CacheBypass", dimensions = tomap({ service = var.service_name })
+        statistic   = "Sum", extended = null, comparison = "GreaterThanThreshold", threshold = 0
+      }
+      "lease-wait-timeouts" = {
+        description = "Reads time out waiting for another caller's fill (more than ${var.lease_wait_timeouts_alarm} a minute) and load DynamoDB themselves: fills are slower than CACHE_LEASE_WAIT_MS, so the lease no longer shields DynamoDB from a stampede."
+        namespace   = var.metrics_namespace, metric = "LeaseWaitTimeouts", dimensions = tomap({ service = var.service_name })
+        statistic   = "Sum", extended = null, comparison = "GreaterThanThreshold", threshold = var.lease_wait_timeouts_alarm
+      }
+      "corrupt-cache-entries" = {
+        description = "Values under the cache key prefix are not entries of the app's format: another writer shares CACHE_KEY_PREFIX (or, for a few minutes after a deploy that changed the entry format, old and new code overwrite each other's entries)."
+        namespace   = var.metrics_namespace, metric = "CorruptCacheEntries", dimensions = tomap({ service = var.service_name })
         statistic   = "Sum", extended = null, comparison = "GreaterThanThreshold", threshold = 0
       }
       "api-5xx" = {
@@ -203,7 +271,7 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   period              = 60
   evaluation_periods  = 5
   datapoints_to_alarm = 3
-  # No data means no traffic (or no bypass), not a fault.
+  # No data means no traffic, or none of the counted events (bypass, timeouts, corrupt entries): not a fault.
   treat_missing_data = "notBreaching"
   alarm_actions      = local.alarm_actions
   ok_actions         = local.alarm_actions
@@ -214,7 +282,7 @@ resource "aws_cloudwatch_metric_alarm" "this" {
 # The hit ratio is a metric-math expression, so it needs its own alarm shape.
 resource "aws_cloudwatch_metric_alarm" "hit_ratio" {
   alarm_name          = "${var.name}-cache-hit-ratio"
-  alarm_description   = "The cache hit ratio is below ${var.hit_ratio_alarm_percent}%: DynamoDB carries most reads."
+  alarm_description   = "Fewer than ${var.hit_ratio_alarm_percent}% of reads are served from the cache (fresh or stale): DynamoDB carries most reads."
   comparison_operator = "LessThanThreshold"
   threshold           = var.hit_ratio_alarm_percent
   evaluation_periods  = 15
@@ -225,32 +293,24 @@ resource "aws_cloudwatch_metric_alarm" "hit_ratio" {
 
   metric_query {
     id          = "ratio"
-    expression  = "100 * hits / (hits + misses)"
-    label       = "Hit ratio"
+    expression  = local.hit_ratio_expression
+    label       = "Served from cache"
     return_data = true
   }
 
-  metric_query {
-    id = "hits"
+  dynamic "metric_query" {
+    for_each = local.hit_ratio_inputs
 
-    metric {
-      namespace   = var.metrics_namespace
-      metric_name = "CacheHits"
-      dimensions  = { service = var.service_name }
-      period      = 60
-      stat        = "Sum"
-    }
-  }
+    content {
+      id = metric_query.key
 
-  metric_query {
-    id = "misses"
-
-    metric {
-      namespace   = var.metrics_namespace
-      metric_name = "CacheMisses"
-      dimensions  = { service = var.service_name }
-      period      = 60
-      stat        = "Sum"
+      metric {
+        namespace   = var.metrics_namespace
+        metric_name = metric_query.value
+        dimensions  = { service = var.service_name }
+        period      = 60
+        stat        = "Sum"
+      }
     }
   }
 

@@ -98,6 +98,17 @@ variable "hit_ratio_alarm_percent" {
   }
 }
 
+variable "lease_wait_timeouts_alarm" {
+  description = "Alarm when more reads than this a minute time out waiting for another caller's fill (LeaseWaitTimeouts). 0: any sustained timeouts, since each one is a DynamoDB read the lease was meant to spare."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.lease_wait_timeouts_alarm >= 0
+    error_message = "lease_wait_timeouts_alarm must be 0 or more."
+  }
+}
+
 variable "api_p99_latency_alarm_ms" {
   description = "Alarm when the API's p99 latency stays above this many milliseconds."
   type        = number
