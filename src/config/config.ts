@@ -23,7 +23,14 @@ const nonEmptyString = (defaultValue: string) =>
 const positiveInt = (defaultValue: number) =>
   z._default(z.coerce.number().check(z.int(), z.positive()), defaultValue);
 
-const optionalPositiveInt = z.optional(z.coerce.number().check(z.int(), z.positive()));
+/** A whole number from 1 to `maximum`: TTLs past it are mistakes, and Redis refuses PX past 2^63 ms. */
+const boundedInt = (defaultValue: number, maximum: number) =>
+  z._default(z.coerce.number().check(z.int(), z.positive(), z.maximum(maximum)), defaultValue);
+
+const optionalBoundedInt = (maximum: number) =>
+  z.optional(z.coerce.number().check(z.int(), z.positive(), z.maximum(maximum)));
+
+const DAY_SECONDS = 24 * 3600;
 
 const nonNegativeNumber = (defaultValue: number, maximum: number) =>
   z._default(z.coerce.number().check(z.minimum(0), z.maximum(maximum)), defaultValue);
@@ -47,11 +54,11 @@ const environmentSchema = z.object({
     z.string().check(z.regex(/^[a-z0-9-]{1,32}$/, 'lowercase letters, digits and dashes, at most 32')),
     'aside',
   ),
-  CACHE_TTL_SECONDS: positiveInt(ttlSeconds),
-  CACHE_GRACE_SECONDS: nonNegativeNumber(graceSeconds, 7 * 24 * 3600),
+  CACHE_TTL_SECONDS: boundedInt(ttlSeconds, 365 * DAY_SECONDS),
+  CACHE_GRACE_SECONDS: nonNegativeNumber(graceSeconds, 7 * DAY_SECONDS),
   CACHE_TTL_JITTER_PERCENT: nonNegativeNumber(ttlJitterPercent, 50),
-  CACHE_NEGATIVE_TTL_SECONDS: positiveInt(negativeTtlSeconds),
-  CACHE_LEASE_TTL_MS: optionalPositiveInt,
+  CACHE_NEGATIVE_TTL_SECONDS: boundedInt(negativeTtlSeconds, DAY_SECONDS),
+  CACHE_LEASE_TTL_MS: optionalBoundedInt(60_000),
   CACHE_LEASE_WAIT_MS: nonNegativeNumber(leaseWaitMs, 10_000),
   CACHE_EARLY_REFRESH_BETA: nonNegativeNumber(earlyRefreshBeta, 10),
   METRICS_NAMESPACE: nonEmptyString('Aside'),

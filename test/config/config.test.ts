@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
+import { DEFAULT_CACHE_POLICY } from '../../src/core/cache-policy.js';
+
+/** The message loadConfig throws for `env`, or a failure when it does not throw a ConfigError. */
+function configErrorOf(env: NodeJS.ProcessEnv): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
+    return (error as ConfigError).message;
+  }
+  return expect.fail(`expected ${JSON.stringify(env)} to be refused`);
+}
 
 describe('loadConfig', () => {
   it('has a default for every setting that works locally', () => {
@@ -13,10 +26,25 @@ describe('loadConfig', () => {
         connectTimeoutMs: 500,
         commandTimeoutMs: 150,
       },
-      cache: { keyPrefix: 'aside', ttlSeconds: 300, ttlJitterPercent: 10 },
+      cache: {
+        keyPrefix: 'aside',
+        policy: {
+          ttlSeconds: 300,
+          graceSeconds: 3600,
+          ttlJitterPercent: 10,
+          negativeTtlSeconds: 30,
+          leaseTtlMs: 2000,
+          leaseWaitMs: 400,
+          earlyRefreshBeta: 1,
+        },
+      },
       observability: { metricsNamespace: 'Aside', serviceName: 'aside', logLevel: 'INFO' },
       http: { port: 3000 },
     });
+  });
+
+  it('defaults to the same policy the engine uses when it is given none', () => {
+    expect(loadConfig({}).cache.policy).toEqual(DEFAULT_CACHE_POLICY);
   });
 
   it('reads every variable', () => {
@@ -33,26 +61,154 @@ describe('loadConfig', () => {
       REDIS_COMMAND_TIMEOUT_MS: '50',
       CACHE_KEY_PREFIX: 'shop',
       CACHE_TTL_SECONDS: '60',
+      CACHE_GRACE_SECONDS: '120',
       CACHE_TTL_JITTER_PERCENT: '0',
+      CACHE_NEGATIVE_TTL_SECONDS: '5',
+      CACHE_LEASE_TTL_MS: '3000',
+      CACHE_LEASE_WAIT_MS: '250',
+      CACHE_EARLY_REFRESH_BETA: '2.5',
       METRICS_NAMESPACE: 'Shop',
       SERVICE_NAME: 'catalog',
       LOG_LEVEL: 'DEBUG',
       PORT: '8080',
     });
+    expect(config.aws).toEqual({ region: 'eu-west-1' });
     expect(config.dynamodb).toEqual({
       tableName: 'Catalog',
       endpoint: 'http://127.0.0.1:8000',
       daxEndpoint: 'daxs://cluster.abc.dax-clusters.eu-west-1.amazonaws.com',
       timeoutMs: 800,
     });
-    expect(config.redis).toMatchObject({ mode: 'cluster', connectTimeoutMs: 250, commandTimeoutMs: 50 });
-    expect(config.cache).toEqual({ keyPrefix: 'shop', ttlSeconds: 60, ttlJitterPercent: 0 });
+    expect(config.redis).toEqual({
+      url: 'rediss://default:secret@master.cache.amazonaws.com:6380',
+      mode: 'cluster',
+      authSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:aside-redis',
+      connectTimeoutMs: 250,
+      commandTimeoutMs: 50,
+    });
+    expect(config.cache).toEqual({
+      keyPrefix: 'shop',
+      policy: {
+        ttlSeconds: 60,
+        graceSeconds: 120,
+        ttlJitterPercent: 0,
+        negativeTtlSeconds: 5,
+        leaseTtlMs: 3000,
+        leaseWaitMs: 250,
+        earlyRefreshBeta: 2.5,
+      },
+    });
     expect(config.observability).toEqual({
       metricsNamespace: 'Shop',
       serviceName: 'catalog',
       logLevel: 'DEBUG',
     });
     expect(config.http.port).toBe(8080);
+  });
+
+  describe('lease TTL', () => {
+    it('is twice the DynamoDB timeout by default, so a lease outlives a load', () => {
+      expect(loadConfig({}).cache.policy.leaseTtlMs).toBe(2000);
+      expect(loadConfig({ DYNAMODB_TIMEOUT_MS: '800' }).cache.policy.leaseTtlMs).toBe(1600);
+      expect(loadConfig({ DYNAMODB_TIMEOUT_MS: '2500' }).cache.policy.leaseTtlMs).toBe(5000);
+    });
+
+    it('can be set by CACHE_LEASE_TTL_MS, whatever the DynamoDB timeout', () => {
+      const config = loadConfig({ DYNAMODB_TIMEOUT_MS: '800', CACHE_LEASE_TTL_MS: '700' });
+      expect(config.cache.policy.leaseTtlMs).toBe(700);
+      expect(config.dynamodb.timeoutMs).toBe(800);
+    });
+
+    it('is derived again when CACHE_LEASE_TTL_MS is blank', () => {
+      expect(loadConfig({ CACHE_LEASE_TTL_MS: '', DYNAMODB_TIMEOUT_MS: '900' }).cache.policy.leaseTtlMs).toBe(
+        1800,
+      );
+      expect(loadConfig({ CACHE_LEASE_TTL_MS: '  ', DYNAMODB_TIMEOUT_MS: ' ' }).cache.policy.leaseTtlMs).toBe(
+        2000,
+      );
+    });
+  });
+
+  it('accepts the edges of every cache range', () => {
+    const lowest = loadConfig({
+      CACHE_TTL_SECONDS: '1',
+      CACHE_GRACE_SECONDS: '0',
+      CACHE_TTL_JITTER_PERCENT: '0',
+      CACHE_NEGATIVE_TTL_SECONDS: '1',
+      CACHE_LEASE_TTL_MS: '1',
+      CACHE_LEASE_WAIT_MS: '0',
+      CACHE_EARLY_REFRESH_BETA: '0',
+    }).cache.policy;
+    expect(lowest).toEqual({
+      ttlSeconds: 1,
+      graceSeconds: 0,
+      ttlJitterPercent: 0,
+      negativeTtlSeconds: 1,
+      leaseTtlMs: 1,
+      leaseWaitMs: 0,
+      earlyRefreshBeta: 0,
+    });
+    const highest = loadConfig({
+      CACHE_TTL_SECONDS: '31536000',
+      CACHE_NEGATIVE_TTL_SECONDS: '86400',
+      CACHE_LEASE_TTL_MS: '60000',
+      CACHE_GRACE_SECONDS: '604800',
+      CACHE_TTL_JITTER_PERCENT: '50',
+      CACHE_LEASE_WAIT_MS: '10000',
+      CACHE_EARLY_REFRESH_BETA: '10',
+    }).cache.policy;
+    expect(highest).toMatchObject({
+      ttlSeconds: 365 * 24 * 3600,
+      negativeTtlSeconds: 24 * 3600,
+      leaseTtlMs: 60_000,
+      graceSeconds: 7 * 24 * 3600,
+      ttlJitterPercent: 50,
+      leaseWaitMs: 10_000,
+      earlyRefreshBeta: 10,
+    });
+    // Grace, jitter, lease wait and β are amounts, not counts: fractions are fine.
+    expect(
+      loadConfig({
+        CACHE_GRACE_SECONDS: '1.5',
+        CACHE_TTL_JITTER_PERCENT: '2.5',
+        CACHE_LEASE_WAIT_MS: '12.5',
+        CACHE_EARLY_REFRESH_BETA: '0.5',
+      }).cache.policy,
+    ).toMatchObject({ graceSeconds: 1.5, ttlJitterPercent: 2.5, leaseWaitMs: 12.5, earlyRefreshBeta: 0.5 });
+  });
+
+  it.each([
+    ['CACHE_TTL_SECONDS', '0', />0/],
+    ['CACHE_TTL_SECONDS', '1.5', /int/],
+    ['CACHE_TTL_SECONDS', '31536001', /<=31536000/],
+    ['CACHE_GRACE_SECONDS', '-1', />=0/],
+    ['CACHE_GRACE_SECONDS', '604801', /<=604800/],
+    ['CACHE_GRACE_SECONDS', 'an hour', /number/],
+    ['CACHE_TTL_JITTER_PERCENT', '-1', />=0/],
+    ['CACHE_TTL_JITTER_PERCENT', '51', /<=50/],
+    ['CACHE_NEGATIVE_TTL_SECONDS', '0', />0/],
+    ['CACHE_NEGATIVE_TTL_SECONDS', '-30', />0/],
+    ['CACHE_NEGATIVE_TTL_SECONDS', '1.5', /int/],
+    ['CACHE_NEGATIVE_TTL_SECONDS', '30s', /number/],
+    ['CACHE_NEGATIVE_TTL_SECONDS', '86401', /<=86400/],
+    ['CACHE_LEASE_TTL_MS', '0', />0/],
+    ['CACHE_LEASE_TTL_MS', '-2000', />0/],
+    ['CACHE_LEASE_TTL_MS', '1500.5', /int/],
+    ['CACHE_LEASE_TTL_MS', 'Infinity', /number/],
+    ['CACHE_LEASE_TTL_MS', 'two seconds', /number/],
+    ['CACHE_LEASE_TTL_MS', '60001', /<=60000/],
+    ['CACHE_LEASE_WAIT_MS', '-1', />=0/],
+    ['CACHE_LEASE_WAIT_MS', '10001', /<=10000/],
+    ['CACHE_LEASE_WAIT_MS', 'soon', /number/],
+    ['CACHE_EARLY_REFRESH_BETA', '-0.5', />=0/],
+    ['CACHE_EARLY_REFRESH_BETA', '10.5', /<=10/],
+    ['CACHE_EARLY_REFRESH_BETA', 'off', /number/],
+  ])('refuses %s=%s, naming the variable and the reason', (name, value, reason) => {
+    const message = configErrorOf({ [name]: value });
+    expect(message).toContain(`${name}: `);
+    expect(message).toMatch(reason);
+    // Only the bad variable is named.
+    expect(message.match(/CACHE_[A-Z_]+:/g)).toEqual([`${name}:`]);
   });
 
   it('treats empty and blank variables as unset, so their defaults apply', () => {
@@ -67,9 +223,22 @@ describe('loadConfig', () => {
     expect(config.redis.url).toBeUndefined();
     expect(config.dynamodb.endpoint).toBeUndefined();
     expect(config.http.port).toBe(3000);
-    expect(config.cache.ttlJitterPercent).toBe(10);
+    expect(config.cache.policy.ttlJitterPercent).toBe(10);
     expect(config.dynamodb.timeoutMs).toBe(1000);
     expect(config.dynamodb.tableName).toBe('Products');
+  });
+
+  it('treats empty and blank cache policy variables as unset', () => {
+    const config = loadConfig({
+      CACHE_TTL_SECONDS: '',
+      CACHE_GRACE_SECONDS: ' ',
+      CACHE_TTL_JITTER_PERCENT: '\t',
+      CACHE_NEGATIVE_TTL_SECONDS: '',
+      CACHE_LEASE_TTL_MS: ' ',
+      CACHE_LEASE_WAIT_MS: '',
+      CACHE_EARLY_REFRESH_BETA: '  ',
+    });
+    expect(config.cache.policy).toEqual(DEFAULT_CACHE_POLICY);
   });
 
   it('names every invalid variable at once', () => {
@@ -84,5 +253,24 @@ describe('loadConfig', () => {
     expect(attempt).toThrow(/REDIS_URL.*CACHE_TTL_SECONDS|CACHE_TTL_SECONDS.*REDIS_URL/);
     expect(attempt).toThrow(/REDIS_MODE/);
     expect(attempt).toThrow(/PORT/);
+  });
+
+  it('names every invalid cache policy variable at once', () => {
+    const message = configErrorOf({
+      CACHE_GRACE_SECONDS: '-1',
+      CACHE_NEGATIVE_TTL_SECONDS: '0',
+      CACHE_LEASE_TTL_MS: 'x',
+      CACHE_LEASE_WAIT_MS: '20000',
+      CACHE_EARLY_REFRESH_BETA: '-1',
+    });
+    for (const name of [
+      'CACHE_GRACE_SECONDS',
+      'CACHE_NEGATIVE_TTL_SECONDS',
+      'CACHE_LEASE_TTL_MS',
+      'CACHE_LEASE_WAIT_MS',
+      'CACHE_EARLY_REFRESH_BETA',
+    ]) {
+      expect(message).toContain(`${name}: `);
+    }
   });
 });
