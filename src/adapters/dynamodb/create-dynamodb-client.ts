@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { numberFromText } from './json-safe-values.js';
 
 export interface DynamoDbClientOptions {
   readonly region: string;
@@ -25,7 +26,10 @@ export async function createDynamoDbDocumentClient(
   const base = options.daxEndpoint
     ? await createDaxClient(options, options.daxEndpoint)
     : createDirectClient(options);
-  return DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
+  return DynamoDBDocumentClient.from(base, {
+    marshallOptions: { removeUndefinedValues: true },
+    unmarshallOptions: { wrapNumbers: numberFromText },
+  });
 }
 
 function createDirectClient(options: DynamoDbClientOptions): DynamoDBClient {
