@@ -161,8 +161,12 @@ export class CacheAside<T> {
   /** Polls for the lease holder's fill; past the wait bound, loads without filling. */
   async #waitForFill(id: string, keys: ItemKeys): Promise<Settled<T>> {
     this.#observer.onEvent('LEASE_WAIT');
+    // The bound is wall time, polls included: a busy process must not wait longer than configured.
+    const deadline = this.#clock.now() + this.#policy.leaseWaitMs;
     for (const pause of leaseWaitPauses(this.#policy.leaseWaitMs)) {
-      await this.#clock.sleep(pause);
+      const remainingMs = deadline - this.#clock.now();
+      if (remainingMs <= 0) break;
+      await this.#clock.sleep(Math.min(pause, remainingMs));
       let text: string | null;
       try {
         text = await this.#store.get(keys.entry);

@@ -1,15 +1,48 @@
-import { createServer, request } from 'node:http';
+import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 
 export type DynamoDbFault = 'none' | 'throttle' | 'hang';
+
+/** One GetItem request as it crossed the wire, faulted or not (SDK retries are separate requests). */
+export interface GetItemRequest {
+  readonly tableName: string | undefined;
+  /** The string value of the key attribute, or undefined when the request has no such key. */
+  readonly id: string | undefined;
+  readonly consistentRead: boolean;
+}
+
+/** A GetItem request with when it arrived and which SDK attempt it was, to explain a count. */
+export interface GetItemArrival {
+  readonly request: GetItemRequest;
+  /** The SDK's attempt number (its amz-sdk-request header): above 1, a retry of a failed or timed-out attempt. */
+  readonly attempt: number | undefined;
+  /** performance.now() in this process when the request's body had arrived. */
+  readonly receivedAt: number;
+}
 
 export interface DynamoDbFaultProxy {
   readonly endpoint: string;
   fault: DynamoDbFault;
   /** How many requests reached the proxy, faulted or not. */
   readonly requests: number;
+  /** Every GetItem request that reached the proxy, in arrival order. */
+  readonly getItemRequests: readonly GetItemRequest[];
+  /** The same requests, in the same order, with their arrival time and SDK attempt. */
+  readonly getItemArrivals: readonly GetItemArrival[];
+  /** How many GetItem requests for this id reached the proxy. */
+  getItemReads(id: string): number;
+  /** How many of those asked for ConsistentRead. */
+  consistentGetItemReads(id: string): number;
   stop(): Promise<void>;
 }
+
+export interface DynamoDbFaultProxyOptions {
+  /** The table's partition key attribute (a string), whose value getItemReads counts by. */
+  readonly keyName?: string;
+}
+
+const GET_ITEM_TARGET = 'DynamoDB_20120810.GetItem';
 
 const THROTTLE_BODY = JSON.stringify({
   __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
@@ -18,28 +51,46 @@ const THROTTLE_BODY = JSON.stringify({
 
 /**
  * A real HTTP hop in front of dynalite that can answer as a throttling DynamoDB does (HTTP 400 with
- * the service's error document) or never answer, so the SDK sees the fault on the wire.
+ * the service's error document) or never answer, so the SDK sees the fault on the wire. It also counts
+ * GetItem requests per key from the requests themselves, so a test counts reads without timing them.
  */
-export async function startDynamoDbFaultProxy(targetEndpoint: string): Promise<DynamoDbFaultProxy> {
+export async function startDynamoDbFaultProxy(
+  targetEndpoint: string,
+  options: DynamoDbFaultProxyOptions = {},
+): Promise<DynamoDbFaultProxy> {
   const target = new URL(targetEndpoint);
+  const keyName = options.keyName ?? 'productId';
   let requests = 0;
+  const getItemRequests: GetItemRequest[] = [];
+  const getItemArrivals: GetItemArrival[] = [];
+  const readsOf = (id: string) => getItemRequests.filter((read) => read.id === id);
   const proxy = {
     endpoint: '',
     fault: 'none' as DynamoDbFault,
     get requests() {
       return requests;
     },
+    getItemRequests,
+    getItemArrivals,
+    getItemReads: (id: string) => readsOf(id).length,
+    consistentGetItemReads: (id: string) => readsOf(id).filter((read) => read.consistentRead).length,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
-  const server = createServer((incoming, outgoing) => {
+  const handle = async (incoming: IncomingMessage, outgoing: ServerResponse) => {
     requests += 1;
+    // The whole body is read before forwarding: it is small, and the count must not depend on the answer.
+    const body = await readBody(incoming);
+    if (incoming.headers['x-amz-target'] === GET_ITEM_TARGET) {
+      const getItem = parseGetItem(body, keyName);
+      getItemRequests.push(getItem);
+      getItemArrivals.push({ request: getItem, attempt: attemptOf(incoming), receivedAt: performance.now() });
+    }
     if (proxy.fault === 'hang') return;
     if (proxy.fault === 'throttle') {
-      incoming.resume();
       outgoing.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' }).end(THROTTLE_BODY);
       return;
     }
@@ -57,9 +108,48 @@ export async function startDynamoDbFaultProxy(targetEndpoint: string): Promise<D
       },
     );
     forwarded.on('error', () => outgoing.destroy());
-    incoming.pipe(forwarded);
+    forwarded.end(body);
+  };
+  const server = createServer((incoming, outgoing) => {
+    handle(incoming, outgoing).catch(() => outgoing.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   proxy.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return proxy;
+}
+
+async function readBody(incoming: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of incoming) chunks.push(chunk as Buffer);
+  } catch {
+    // A client that gave up mid-request: forward what arrived; dynalite answers it as it would.
+  }
+  return Buffer.concat(chunks);
+}
+
+function attemptOf(incoming: IncomingMessage): number | undefined {
+  const match = /attempt=(\d+)/.exec(String(incoming.headers['amz-sdk-request'] ?? ''));
+  return match ? Number(match[1]) : undefined;
+}
+
+function parseGetItem(
+  body: Buffer,
+  keyName: string,
+): Pick<GetItemRequest, 'tableName' | 'id' | 'consistentRead'> {
+  try {
+    const document = JSON.parse(body.toString('utf8')) as {
+      TableName?: unknown;
+      Key?: Record<string, { S?: unknown } | undefined>;
+      ConsistentRead?: unknown;
+    };
+    const id = document.Key?.[keyName]?.S;
+    return {
+      tableName: typeof document.TableName === 'string' ? document.TableName : undefined,
+      id: typeof id === 'string' ? id : undefined,
+      consistentRead: document.ConsistentRead === true,
+    };
+  } catch {
+    return { tableName: undefined, id: undefined, consistentRead: false };
+  }
 }

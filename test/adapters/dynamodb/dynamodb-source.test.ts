@@ -11,6 +11,8 @@ import { type LocalDynamoDb, REGION, startLocalDynamoDb } from '../../support/lo
 
 const TABLE = 'Products';
 const TIMEOUT_MS = 300;
+const EVENTUAL = { consistent: false } as const;
+const CONSISTENT = { consistent: true } as const;
 
 describe('DynamoDbSource against dynalite', () => {
   let dynamo: LocalDynamoDb;
@@ -35,6 +37,16 @@ describe('DynamoDbSource against dynalite', () => {
     return { source, readUnits };
   };
 
+  /** The GetItem requests for `id` that reached the proxy while `action` ran. */
+  const wireReadsDuring = async (id: string, action: () => Promise<unknown>) => {
+    const before = proxy.getItemRequests.length;
+    await action();
+    return proxy.getItemRequests.slice(before).filter((read) => read.id === id);
+  };
+
+  const put = (item: Record<string, unknown>) =>
+    dynamo.documents.send(new PutCommand({ TableName: TABLE, Item: item }));
+
   beforeAll(async () => {
     dynamo = await startLocalDynamoDb(TABLE, sampleCatalog(3));
     proxy = await startDynamoDbFaultProxy(dynamo.server.endpoint);
@@ -47,30 +59,119 @@ describe('DynamoDbSource against dynalite', () => {
 
   it('loads an item with its version and reports the read units consumed', async () => {
     const { source, readUnits } = await sourceVia(dynamo.server.endpoint);
-    expect(await source.load('prod-0001')).toEqual({ value: first, version: 1 });
+    expect(await source.load('prod-0001', EVENTUAL)).toEqual({ value: first, version: 1 });
     expect(readUnits).toEqual([0.5]);
   });
 
   it('answers null for an absent item, still reporting read units', async () => {
     const { source, readUnits } = await sourceVia(dynamo.server.endpoint);
-    expect(await source.load('prod-9999')).toBeNull();
+    expect(await source.load('prod-9999', EVENTUAL)).toBeNull();
     expect(readUnits).toEqual([0.5]);
   });
 
-  it('reads an item written without a version as version 0', async () => {
-    await dynamo.documents.send(
-      new PutCommand({ TableName: TABLE, Item: { productId: 'legacy-1', name: 'Old' } }),
-    );
+  it('sends an eventually consistent GetItem when not asked for consistency', async () => {
+    const { source, readUnits } = await sourceVia(proxy.endpoint);
+    const reads = await wireReadsDuring('prod-0002', async () => {
+      expect(await source.load('prod-0002', EVENTUAL)).toMatchObject({ version: 1 });
+    });
+    expect(reads).toEqual([{ tableName: TABLE, id: 'prod-0002', consistentRead: false }]);
+    expect(readUnits).toEqual([0.5]);
+  });
+
+  it('sends ConsistentRead when asked for consistency, which costs a whole read unit', async () => {
+    const { source, readUnits } = await sourceVia(proxy.endpoint);
+    const consistentBefore = proxy.consistentGetItemReads('prod-0003');
+    const reads = await wireReadsDuring('prod-0003', async () => {
+      expect(await source.load('prod-0003', CONSISTENT)).toMatchObject({
+        value: { productId: 'prod-0003' },
+        version: 1,
+      });
+    });
+    expect(reads).toEqual([{ tableName: TABLE, id: 'prod-0003', consistentRead: true }]);
+    expect(proxy.consistentGetItemReads('prod-0003') - consistentBefore).toBe(1);
+    expect(readUnits).toEqual([1]);
+  });
+
+  it('sends ConsistentRead for an absent item too, at a whole read unit', async () => {
+    const { source, readUnits } = await sourceVia(proxy.endpoint);
+    const reads = await wireReadsDuring('prod-8888', async () => {
+      expect(await source.load('prod-8888', CONSISTENT)).toBeNull();
+    });
+    expect(reads).toEqual([{ tableName: TABLE, id: 'prod-8888', consistentRead: true }]);
+    expect(readUnits).toEqual([1]);
+  });
+
+  it('sees a write at once with a consistent read', async () => {
     const { source } = await sourceVia(dynamo.server.endpoint);
-    expect(await source.load('legacy-1')).toEqual({
+    await put({ productId: 'fresh-1', name: 'New', version: 41 });
+    expect(await source.load('fresh-1', CONSISTENT)).toEqual({
+      value: { productId: 'fresh-1', name: 'New', version: 41 },
+      version: 41,
+    });
+  });
+
+  it('reads an item written without a version as version 0', async () => {
+    await put({ productId: 'legacy-1', name: 'Old' });
+    const { source } = await sourceVia(dynamo.server.endpoint);
+    expect(await source.load('legacy-1', EVENTUAL)).toEqual({
       value: { productId: 'legacy-1', name: 'Old' },
       version: 0,
     });
   });
 
+  it.each([
+    ['negative', -3],
+    ['fractional', 1.5],
+    ['a string', '7'],
+    ['a boolean', true],
+    ['null', null],
+  ])('reads an item whose version is %s as version 0, keeping the item as it is', async (_, version) => {
+    const id = `odd-version-${String(version)}`;
+    await put({ productId: id, name: 'Odd', version });
+    const { source } = await sourceVia(dynamo.server.endpoint);
+    expect(await source.load(id, EVENTUAL)).toEqual({
+      value: { productId: id, name: 'Odd', version },
+      version: 0,
+    });
+  });
+
+  it('gives every attribute a JSON form: sets as arrays, binary as base64, huge whole numbers as exact text', async () => {
+    await put({
+      productId: 'json-1',
+      tags: new Set(['red', 'blue']),
+      sizes: new Set([38, 40.5]),
+      thumbnail: new Uint8Array([1, 2, 3, 250]),
+      serial: 2n ** 64n + 1n,
+      nested: { ids: new Set([2n ** 53n + 1n]), price: 0.1 },
+      version: 2n ** 53n + 1n,
+    });
+    const { source } = await sourceVia(dynamo.server.endpoint);
+    const loaded = await source.load('json-1', EVENTUAL);
+    expect(loaded).toEqual({
+      value: {
+        productId: 'json-1',
+        tags: expect.arrayContaining(['red', 'blue']),
+        sizes: expect.arrayContaining([38, 40.5]),
+        thumbnail: 'AQID+g==',
+        serial: '18446744073709551617',
+        nested: { ids: ['9007199254740993'], price: 0.1 },
+        version: '9007199254740993',
+      },
+      version: 0,
+    });
+    expect(JSON.parse(JSON.stringify(loaded?.value))).toEqual(loaded?.value);
+  });
+
+  it('keeps a whole version as large as the hybrid logical clock gives (milliseconds since the epoch)', async () => {
+    const version = Date.UTC(2030, 0, 1);
+    await put({ productId: 'hlc-1', name: 'Clocked', version });
+    const { source } = await sourceVia(dynamo.server.endpoint);
+    expect(await source.load('hlc-1', EVENTUAL)).toMatchObject({ version });
+  });
+
   it('rejects with SOURCE_UNAVAILABLE when the table does not exist', async () => {
     const { source } = await sourceVia(dynamo.server.endpoint, 'Missing');
-    const error = await source.load('prod-0001').catch((e: unknown) => e);
+    const error = await source.load('prod-0001', EVENTUAL).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SourceError);
     expect(error).toMatchObject({ code: 'SOURCE_UNAVAILABLE', cause: { name: 'ResourceNotFoundException' } });
   });
@@ -79,17 +180,28 @@ describe('DynamoDbSource against dynalite', () => {
     const { source } = await sourceVia(proxy.endpoint);
     proxy.fault = 'throttle';
     const before = proxy.requests;
-    const error = await source.load('prod-0001').catch((e: unknown) => e);
+    const error = await source.load('prod-0001', EVENTUAL).catch((e: unknown) => e);
     proxy.fault = 'none';
     expect(error).toMatchObject({ code: 'SOURCE_THROTTLED' });
     expect(proxy.requests - before).toBe(3);
+  });
+
+  it('retries a throttled consistent read as a consistent read', async () => {
+    const { source } = await sourceVia(proxy.endpoint);
+    proxy.fault = 'throttle';
+    const reads = await wireReadsDuring('prod-0002', () =>
+      source.load('prod-0002', CONSISTENT).catch((e: unknown) => e),
+    );
+    proxy.fault = 'none';
+    expect(reads).toHaveLength(3);
+    expect(reads.every((read) => read.consistentRead)).toBe(true);
   });
 
   it('rejects with SOURCE_UNAVAILABLE within its time budget when DynamoDB does not answer', async () => {
     const { source } = await sourceVia(proxy.endpoint);
     proxy.fault = 'hang';
     const started = Date.now();
-    const error = await source.load('prod-0001').catch((e: unknown) => e);
+    const error = await source.load('prod-0001', EVENTUAL).catch((e: unknown) => e);
     proxy.fault = 'none';
     expect(error).toMatchObject({ code: 'SOURCE_UNAVAILABLE' });
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -97,6 +209,6 @@ describe('DynamoDbSource against dynalite', () => {
 
   it('rejects with SOURCE_UNAVAILABLE when nothing listens at the endpoint', async () => {
     const { source } = await sourceVia('http://127.0.0.1:9');
-    await expect(source.load('prod-0001')).rejects.toMatchObject({ code: 'SOURCE_UNAVAILABLE' });
+    await expect(source.load('prod-0001', EVENTUAL)).rejects.toMatchObject({ code: 'SOURCE_UNAVAILABLE' });
   });
 });
