@@ -37,6 +37,8 @@ export function describeCacheStoreContract(
       encodeEntry({ ver, val, soft: fixture.now() + softInMs, dt: 3 });
     const acquire = (id: string, token: string, staleAtMs = fixture.now(), leaseTtlMs = LONG_TTL_MS) =>
       store.acquire(keys(id), { token, leaseTtlMs, staleAtMs });
+    const fill = (id: string, token: string, text: string, version: number | undefined) =>
+      store.fill(keys(id), { token, entry: text, ttlMs: LONG_TTL_MS, version });
     /** Takes the lease for `id` and fills `text` (as a not-found fill, so nothing is compared). */
     const plant = async (id: string, text: string, ttlMs = LONG_TTL_MS) => {
       const token = `plant-${randomUUID()}`;
@@ -157,42 +159,19 @@ export function describeCacheStoreContract(
       it('stores the entry while the token holds the lease, and releases the lease', async () => {
         await acquire('1', 'a');
         const text = entry(4, SHORT_TTL_MS);
-        expect(await store.fill(keys('1'), { token: 'a', entry: text, ttlMs: LONG_TTL_MS, version: 4 })).toBe(
-          'STORED',
-        );
+        expect(await fill('1', 'a', text, 4)).toBe('STORED');
         expect(await store.get(keys('1').entry)).toBe(text);
         // Released: once the entry is stale, the next caller gets the lease at once.
         expect((await acquire('1', 'b', fixture.now() + SHORT_TTL_MS)).granted).toBe(true);
       });
 
       it('refuses a fill by a caller that never held the lease', async () => {
-        expect(
-          await store.fill(keys('1'), {
-            token: 'a',
-            entry: entry(1, LONG_TTL_MS),
-            ttlMs: LONG_TTL_MS,
-            version: 1,
-          }),
-        ).toBe('LEASE_LOST');
+        expect(await fill('1', 'a', entry(1, LONG_TTL_MS), 1)).toBe('LEASE_LOST');
         await acquire('1', 'holder');
-        expect(
-          await store.fill(keys('1'), {
-            token: 'intruder',
-            entry: entry(1, LONG_TTL_MS),
-            ttlMs: LONG_TTL_MS,
-            version: 1,
-          }),
-        ).toBe('LEASE_LOST');
+        expect(await fill('1', 'intruder', entry(1, LONG_TTL_MS), 1)).toBe('LEASE_LOST');
         expect(await store.get(keys('1').entry)).toBeNull();
         // The holder's lease survives the refused fill.
-        expect(
-          await store.fill(keys('1'), {
-            token: 'holder',
-            entry: entry(1, LONG_TTL_MS),
-            ttlMs: LONG_TTL_MS,
-            version: 1,
-          }),
-        ).toBe('STORED');
+        expect(await fill('1', 'holder', entry(1, LONG_TTL_MS), 1)).toBe('STORED');
       });
 
       it('refuses a fill whose lease expired and was taken by another caller', async () => {
@@ -200,31 +179,15 @@ export function describeCacheStoreContract(
         await fixture.elapse(SHORT_TTL_MS + EXPIRY_MARGIN_MS);
         await acquire('1', 'fast');
         const fast = entry(2, LONG_TTL_MS);
-        expect(
-          await store.fill(keys('1'), { token: 'fast', entry: fast, ttlMs: LONG_TTL_MS, version: 2 }),
-        ).toBe('STORED');
-        expect(
-          await store.fill(keys('1'), {
-            token: 'slow',
-            entry: entry(1, LONG_TTL_MS),
-            ttlMs: LONG_TTL_MS,
-            version: 1,
-          }),
-        ).toBe('LEASE_LOST');
+        expect(await fill('1', 'fast', fast, 2)).toBe('STORED');
+        expect(await fill('1', 'slow', entry(1, LONG_TTL_MS), 1)).toBe('LEASE_LOST');
         expect(await store.get(keys('1').entry)).toBe(fast);
       });
 
       it('refuses a fill that an invalidation overtook (the stale set)', async () => {
         await acquire('1', 'reader');
         await store.invalidate(keys('1'), { version: 2, fenceTtlMs: LONG_TTL_MS });
-        expect(
-          await store.fill(keys('1'), {
-            token: 'reader',
-            entry: entry(1, LONG_TTL_MS),
-            ttlMs: LONG_TTL_MS,
-            version: 1,
-          }),
-        ).toBe('LEASE_LOST');
+        expect(await fill('1', 'reader', entry(1, LONG_TTL_MS), 1)).toBe('LEASE_LOST');
         expect(await store.get(keys('1').entry)).toBeNull();
       });
 
@@ -232,21 +195,12 @@ export function describeCacheStoreContract(
         const nine = entry(9, -1_000);
         await plant('1', nine);
         await acquire('1', 'a');
-        expect(
-          await store.fill(keys('1'), {
-            token: 'a',
-            entry: entry(7, LONG_TTL_MS),
-            ttlMs: LONG_TTL_MS,
-            version: 7,
-          }),
-        ).toBe('SUPERSEDED');
+        expect(await fill('1', 'a', entry(7, LONG_TTL_MS), 7)).toBe('SUPERSEDED');
         expect(await store.get(keys('1').entry)).toBe(nine);
         // The superseded fill released the lease.
         await acquire('1', 'b');
         const again = entry(9, LONG_TTL_MS);
-        expect(
-          await store.fill(keys('1'), { token: 'b', entry: again, ttlMs: LONG_TTL_MS, version: 9 }),
-        ).toBe('STORED');
+        expect(await fill('1', 'b', again, 9)).toBe('STORED');
         expect(await store.get(keys('1').entry)).toBe(again);
       });
 
@@ -254,23 +208,14 @@ export function describeCacheStoreContract(
         await plant('1', entry(9, -1_000));
         await acquire('1', 'a');
         const gone = entry(0, LONG_TTL_MS, null);
-        expect(
-          await store.fill(keys('1'), { token: 'a', entry: gone, ttlMs: LONG_TTL_MS, version: undefined }),
-        ).toBe('STORED');
+        expect(await fill('1', 'a', gone, undefined)).toBe('STORED');
         expect(await store.get(keys('1').entry)).toBe(gone);
       });
 
       it('replaces an unreadable value whatever the version', async () => {
         await plant('1', '{"f":1,"ver":"99"}');
         await acquire('1', 'a');
-        expect(
-          await store.fill(keys('1'), {
-            token: 'a',
-            entry: entry(1, LONG_TTL_MS),
-            ttlMs: LONG_TTL_MS,
-            version: 1,
-          }),
-        ).toBe('STORED');
+        expect(await fill('1', 'a', entry(1, LONG_TTL_MS), 1)).toBe('STORED');
       });
 
       it('expires the entry at its hard TTL', async () => {
@@ -299,13 +244,8 @@ export function describeCacheStoreContract(
           const { granted } = await acquire(id, 'reader');
           expect(granted, text).toBe(header === undefined || header.soft <= fixture.now());
           if (!granted) continue;
-          const fill = await store.fill(keys(id), {
-            token: 'reader',
-            entry: entry(11, LONG_TTL_MS),
-            ttlMs: LONG_TTL_MS,
-            version: 11,
-          });
-          expect(fill, text).toBe(header !== undefined && header.ver > 11 ? 'SUPERSEDED' : 'STORED');
+          const filled = await fill(id, 'reader', entry(11, LONG_TTL_MS), 11);
+          expect(filled, text).toBe(header !== undefined && header.ver > 11 ? 'SUPERSEDED' : 'STORED');
         }
       });
     });

@@ -1,40 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../src/local/local-stack.js';
 import { sampleCatalog } from '../../src/local/sample-catalog.js';
-import { type DynamoDbFaultProxy, startDynamoDbFaultProxy } from '../support/dynamodb-fault-proxy.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../support/local-dynamodb.js';
-import { startTestRedis, type TestRedisServer } from '../support/redis-harness.js';
+import type { DynamoDbFaultProxy } from '../support/dynamodb-fault-proxy.js';
+import type { TestRedisServer } from '../support/redis-harness.js';
+import {
+  type StackBehindFaultProxy,
+  startStackBehindFaultProxy,
+} from '../support/stack-behind-fault-proxy.js';
 
 /** Faults caused for real under the HTTP API: a Redis that is killed or frozen, a DynamoDB that throttles. */
 describe('the API under faults', () => {
+  let parts: StackBehindFaultProxy;
   let redis: TestRedisServer;
-  let dynamo: LocalDynamoDb;
   let proxy: DynamoDbFaultProxy;
-  let stack: LocalStack;
-  const get = (id: string) => fetch(`${stack.url}/product/${id}`);
+  const get = (id: string) => fetch(`${parts.stack.url}/product/${id}`);
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    dynamo = await startLocalDynamoDb('Products', sampleCatalog(20));
-    proxy = await startDynamoDbFaultProxy(dynamo.server.endpoint);
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
-    stack = await startLocalStack({
-      PORT: '0',
-      LOG_LEVEL: 'SILENT',
-      TABLE_NAME: 'Products',
-      DYNAMODB_ENDPOINT: proxy.endpoint,
+    parts = await startStackBehindFaultProxy(sampleCatalog(20), {
       DYNAMODB_TIMEOUT_MS: '300',
-      REDIS_URL: redis.url,
       REDIS_COMMAND_TIMEOUT_MS: '500',
     });
+    ({ redis, proxy } = parts);
   });
 
   afterAll(async () => {
-    await stack.stop();
-    await proxy.stop();
-    await dynamo.stop();
-    await redis.stop();
+    await parts?.stop();
     vi.unstubAllEnvs();
   });
 

@@ -1,12 +1,15 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../src/local/local-stack.js';
 import { sampleCatalog } from '../../src/local/sample-catalog.js';
 import type { Product } from '../../src/products/product.js';
-import { type DynamoDbFaultProxy, startDynamoDbFaultProxy } from '../support/dynamodb-fault-proxy.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../support/local-dynamodb.js';
-import { startTestRedis, type TestRedisServer } from '../support/redis-harness.js';
+import type { DynamoDbFaultProxy } from '../support/dynamodb-fault-proxy.js';
+import type { LocalDynamoDb } from '../support/local-dynamodb.js';
+import type { TestRedisServer } from '../support/redis-harness.js';
+import {
+  type StackBehindFaultProxy,
+  startStackBehindFaultProxy,
+} from '../support/stack-behind-fault-proxy.js';
 
 const SOFT_TTL_MS = 1_000;
 const PAST_SOFT_TTL_MS = SOFT_TTL_MS + 200;
@@ -19,13 +22,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * counted at the wire: negative caching, stale-while-revalidate, fail-safe, corrupt entries.
  */
 describe('the read protocol over HTTP', () => {
+  let parts: StackBehindFaultProxy;
   let redis: TestRedisServer;
   let dynamo: LocalDynamoDb;
   let proxy: DynamoDbFaultProxy;
-  let stack: LocalStack;
   const catalog = sampleCatalog(20);
   const get = async (id: string) => {
-    const response = await fetch(`${stack.url}/product/${id}`);
+    const response = await fetch(`${parts.stack.url}/product/${id}`);
     return {
       status: response.status,
       cache: response.headers.get('x-cache'),
@@ -34,31 +37,21 @@ describe('the read protocol over HTTP', () => {
   };
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    dynamo = await startLocalDynamoDb('Products', catalog);
-    proxy = await startDynamoDbFaultProxy(dynamo.server.endpoint);
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
-    stack = await startLocalStack({
-      PORT: '0',
-      LOG_LEVEL: 'SILENT',
-      TABLE_NAME: 'Products',
-      DYNAMODB_ENDPOINT: proxy.endpoint,
+    parts = await startStackBehindFaultProxy(catalog, {
       DYNAMODB_TIMEOUT_MS: String(DYNAMODB_TIMEOUT_MS),
-      REDIS_URL: redis.url,
       REDIS_COMMAND_TIMEOUT_MS: '1000',
       CACHE_TTL_SECONDS: String(SOFT_TTL_MS / 1000),
       CACHE_TTL_JITTER_PERCENT: '0',
       CACHE_NEGATIVE_TTL_SECONDS: '30',
       CACHE_EARLY_REFRESH_BETA: '0',
     });
+    ({ redis, dynamo, proxy } = parts);
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    await proxy?.stop();
-    await dynamo?.stop();
-    await redis?.stop();
+    await parts?.stop();
     vi.unstubAllEnvs();
   });
 
