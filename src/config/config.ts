@@ -35,8 +35,16 @@ const DAY_SECONDS = 24 * 3600;
 const nonNegativeNumber = (defaultValue: number, maximum: number) =>
   z._default(z.coerce.number().check(z.minimum(0), z.maximum(maximum)), defaultValue);
 
-const { ttlSeconds, graceSeconds, ttlJitterPercent, negativeTtlSeconds, leaseWaitMs, earlyRefreshBeta } =
-  DEFAULT_CACHE_POLICY;
+const {
+  ttlSeconds,
+  graceSeconds,
+  ttlJitterPercent,
+  negativeTtlSeconds,
+  leaseWaitMs,
+  earlyRefreshBeta,
+  fenceTtlMs,
+  writeMode,
+} = DEFAULT_CACHE_POLICY;
 
 /** Every environment variable Aside reads; README.md has the same table in prose. */
 const environmentSchema = z.object({
@@ -61,6 +69,8 @@ const environmentSchema = z.object({
   CACHE_LEASE_TTL_MS: optionalBoundedInt(60_000),
   CACHE_LEASE_WAIT_MS: nonNegativeNumber(leaseWaitMs, 10_000),
   CACHE_EARLY_REFRESH_BETA: nonNegativeNumber(earlyRefreshBeta, 10),
+  CACHE_FENCE_TTL_MS: boundedInt(fenceTtlMs, 3_600_000),
+  CACHE_WRITE_MODE: z._default(z.enum(['write-through', 'invalidate']), writeMode),
   METRICS_NAMESPACE: nonEmptyString('Aside'),
   SERVICE_NAME: nonEmptyString('aside'),
   LOG_LEVEL: z._default(z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']), 'INFO'),
@@ -140,6 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         leaseTtlMs: e.CACHE_LEASE_TTL_MS ?? LEASE_TTL_PER_SOURCE_TIMEOUT * e.DYNAMODB_TIMEOUT_MS,
         leaseWaitMs: e.CACHE_LEASE_WAIT_MS,
         earlyRefreshBeta: e.CACHE_EARLY_REFRESH_BETA,
+        fenceTtlMs: e.CACHE_FENCE_TTL_MS,
+        writeMode: e.CACHE_WRITE_MODE,
       },
     },
     observability: {

@@ -1,3 +1,6 @@
+/** What a write does to the cache: store the new version, or remove the entry for the next read to fill. */
+export type WriteMode = 'write-through' | 'invalidate';
+
 /**
  * How the cache treats every item: one value shared by the configuration and the engine.
  * Defaults work locally and on AWS; config.ts maps each field to an environment variable.
@@ -17,6 +20,9 @@ export interface CachePolicy {
   readonly leaseWaitMs: number;
   /** XFetch β: how early hot entries are refreshed before their soft TTL; 0 turns early refresh off. */
   readonly earlyRefreshBeta: number;
+  /** How long a change's fence lasts: well past the lease TTL and DynamoDB's replication lag. */
+  readonly fenceTtlMs: number;
+  readonly writeMode: WriteMode;
 }
 
 export const DEFAULT_CACHE_POLICY: CachePolicy = {
@@ -27,6 +33,8 @@ export const DEFAULT_CACHE_POLICY: CachePolicy = {
   leaseTtlMs: 2000,
   leaseWaitMs: 400,
   earlyRefreshBeta: 1,
+  fenceTtlMs: 10_000,
+  writeMode: 'write-through',
 };
 
 /** Soft and hard lifetimes of one fill, in milliseconds from now. */

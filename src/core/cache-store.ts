@@ -38,6 +38,19 @@ export interface FillRequest {
 /** STORED, or why not: the lease was taken away (a change or expiry), or a newer entry is there. */
 export type FillResult = 'STORED' | 'LEASE_LOST' | 'SUPERSEDED';
 
+export interface WriteThroughRequest {
+  /** The encoded entry of the written item. */
+  readonly entry: string;
+  /** The written item's version: stored only if newer than both the cached entry and the fence. */
+  readonly version: number;
+  /** Hard expiry of the entry. */
+  readonly ttlMs: number;
+  readonly fenceTtlMs: number;
+}
+
+/** STORED, or SUPERSEDED when the entry or the fence already holds this version or a newer one. */
+export type WriteThroughResult = 'STORED' | 'SUPERSEDED';
+
 export interface InvalidateRequest {
   /** The changed item's version; the fence keeps the highest version it has been given. */
   readonly version: number;
@@ -64,6 +77,11 @@ export interface CacheStore {
    * higher version is there; releases the lease either way, unless it was lost.
    */
   fill(keys: ItemKeys, request: FillRequest): Promise<FillResult>;
+  /**
+   * The item was written: stores its entry if its version is newer than both the cached entry's and the
+   * fence's, and either way removes the lease and raises the fence to at least `version`.
+   */
+  writeThrough(keys: ItemKeys, request: WriteThroughRequest): Promise<WriteThroughResult>;
   /** The item changed: removes the entry and the lease and raises the fence to at least `version`. */
   invalidate(keys: ItemKeys, request: InvalidateRequest): Promise<void>;
   /** Releases connections; operations afterwards reject with CACHE_STORE_UNAVAILABLE. */

@@ -3,6 +3,8 @@ export interface Route {
   /** API Gateway's path syntax. */
   readonly path: string;
   readonly authorization: 'NONE' | 'AWS_IAM';
+  /** The Lambda function (scripts/lambda-functions.ts) that serves it, with that function's role. */
+  readonly function: 'api' | 'writer';
 }
 
 /**
@@ -10,7 +12,14 @@ export interface Route {
  * check that API Gateway has a method for each and no other.
  */
 export const ROUTES = {
-  readProduct: { method: 'GET', path: '/product/{productId}', authorization: 'NONE' },
+  readProduct: { method: 'GET', path: '/product/{productId}', authorization: 'NONE', function: 'api' },
+  putProduct: { method: 'PUT', path: '/product/{productId}', authorization: 'AWS_IAM', function: 'writer' },
+  deleteProduct: {
+    method: 'DELETE',
+    path: '/product/{productId}',
+    authorization: 'AWS_IAM',
+    function: 'writer',
+  },
 } as const satisfies Record<string, Route>;
 
 export const ALL_ROUTES: readonly Route[] = Object.values(ROUTES);

@@ -15,4 +15,12 @@ export const METRIC = {
   sourceLoadMs: 'SourceLoadLatency',
   sourceErrors: 'SourceErrors',
   readUnits: 'DynamoDBReadUnits',
+  productWrites: 'ProductWrites',
+  writePreconditionFailures: 'WritePreconditionFailures',
+  cacheWriteThroughs: 'CacheWriteThroughs',
+  cacheWritesSuperseded: 'CacheWritesSuperseded',
+  cacheInvalidations: 'CacheInvalidations',
+  cacheMaintenanceErrors: 'CacheMaintenanceErrors',
+  streamRecords: 'StreamRecords',
+  streamRecordFailures: 'StreamRecordFailures',
 } as const;

@@ -250,6 +250,68 @@ export function describeCacheStoreContract(
       });
     });
 
+    describe('writeThrough', () => {
+      const write = (id: string, version: number, fenceTtlMs = LONG_TTL_MS) =>
+        store.writeThrough(keys(id), {
+          entry: entry(version, LONG_TTL_MS, { written: version }),
+          version,
+          ttlMs: LONG_TTL_MS,
+          fenceTtlMs,
+        });
+      const cachedVersion = async (id: string) => {
+        const text = await store.get(keys(id).entry);
+        return text === null ? null : readEntryHeader(text)?.ver;
+      };
+
+      it('stores a written item, raises the fence and takes the lease away', async () => {
+        await acquire('1', 'reader');
+        expect(await write('1', 5)).toBe('STORED');
+        expect(await cachedVersion('1')).toBe(5);
+        expect(await fill('1', 'reader', entry(4, LONG_TTL_MS), 4)).toBe('LEASE_LOST');
+        expect(await cachedVersion('1')).toBe(5);
+        expect((await acquire('1', 'next', Number.MAX_SAFE_INTEGER)).fenced).toBe(true);
+      });
+
+      it('keeps the newer of two writes whose cache updates arrive out of order', async () => {
+        expect(await write('1', 5)).toBe('STORED');
+        expect(await write('1', 4)).toBe('SUPERSEDED');
+        expect(await write('1', 5)).toBe('SUPERSEDED');
+        expect(await cachedVersion('1')).toBe(5);
+        expect(await write('1', 6)).toBe('STORED');
+        expect(await cachedVersion('1')).toBe(6);
+      });
+
+      it('does not resurrect a deleted item with a write that lands after the delete', async () => {
+        await write('1', 5);
+        await store.invalidate(keys('1'), { version: 6, fenceTtlMs: LONG_TTL_MS });
+        expect(await write('1', 5)).toBe('SUPERSEDED');
+        expect(await write('1', 6)).toBe('SUPERSEDED');
+        expect(await store.get(keys('1').entry)).toBeNull();
+        // A re-created item outranks its deleted self.
+        expect(await write('1', 7)).toBe('STORED');
+        expect(await cachedVersion('1')).toBe(7);
+      });
+
+      it('replaces a cached "not found" and an unreadable value', async () => {
+        await plant('gone', entry(0, LONG_TTL_MS, null));
+        await plant('junk', 'not an entry');
+        expect(await write('gone', 1)).toBe('STORED');
+        expect(await write('junk', 1)).toBe('STORED');
+        expect(await cachedVersion('gone')).toBe(1);
+        expect(await cachedVersion('junk')).toBe(1);
+      });
+
+      it('keeps the fence at the highest version, renewed by every write', async () => {
+        await store.invalidate(keys('1'), { version: 9, fenceTtlMs: SHORT_TTL_MS });
+        expect(await write('1', 3)).toBe('SUPERSEDED');
+        await fixture.elapse(SHORT_TTL_MS + EXPIRY_MARGIN_MS);
+        expect(await write('1', 8)).toBe('SUPERSEDED');
+        expect(await write('1', 10, SHORT_TTL_MS)).toBe('STORED');
+        await fixture.elapse(SHORT_TTL_MS + EXPIRY_MARGIN_MS);
+        expect((await acquire('1', 'a', Number.MAX_SAFE_INTEGER)).fenced).toBe(false);
+      });
+    });
+
     describe('invalidate', () => {
       it('removes the entry and the lease', async () => {
         await plant('1', entry(3, LONG_TTL_MS));

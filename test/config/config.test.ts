@@ -36,6 +36,8 @@ describe('loadConfig', () => {
           leaseTtlMs: 2000,
           leaseWaitMs: 400,
           earlyRefreshBeta: 1,
+          fenceTtlMs: 10_000,
+          writeMode: 'write-through',
         },
       },
       observability: { metricsNamespace: 'Aside', serviceName: 'aside', logLevel: 'INFO' },
@@ -67,6 +69,8 @@ describe('loadConfig', () => {
       CACHE_LEASE_TTL_MS: '3000',
       CACHE_LEASE_WAIT_MS: '250',
       CACHE_EARLY_REFRESH_BETA: '2.5',
+      CACHE_FENCE_TTL_MS: '20000',
+      CACHE_WRITE_MODE: 'invalidate',
       METRICS_NAMESPACE: 'Shop',
       SERVICE_NAME: 'catalog',
       LOG_LEVEL: 'DEBUG',
@@ -96,6 +100,8 @@ describe('loadConfig', () => {
         leaseTtlMs: 3000,
         leaseWaitMs: 250,
         earlyRefreshBeta: 2.5,
+        fenceTtlMs: 20_000,
+        writeMode: 'invalidate',
       },
     });
     expect(config.observability).toEqual({
@@ -147,6 +153,8 @@ describe('loadConfig', () => {
       leaseTtlMs: 1,
       leaseWaitMs: 0,
       earlyRefreshBeta: 0,
+      fenceTtlMs: 10_000,
+      writeMode: 'write-through',
     });
     const highest = loadConfig({
       CACHE_TTL_SECONDS: '31536000',
@@ -197,6 +205,9 @@ describe('loadConfig', () => {
     ['CACHE_LEASE_TTL_MS', 'Infinity', /number/],
     ['CACHE_LEASE_TTL_MS', 'two seconds', /number/],
     ['CACHE_LEASE_TTL_MS', '60001', /<=60000/],
+    ['CACHE_FENCE_TTL_MS', '0', />0/],
+    ['CACHE_FENCE_TTL_MS', '3600001', /<=3600000/],
+    ['CACHE_WRITE_MODE', 'write-back', /write-through|invalidate/],
     ['CACHE_LEASE_WAIT_MS', '-1', />=0/],
     ['CACHE_LEASE_WAIT_MS', '10001', /<=10000/],
     ['CACHE_LEASE_WAIT_MS', 'soon', /number/],

@@ -81,6 +81,9 @@ class FailingStore implements CacheStore {
     this.#check('fill');
     return this.inner.fill(...args);
   }
+  writeThrough(...args: Parameters<CacheStore['writeThrough']>) {
+    return this.inner.writeThrough(...args);
+  }
   invalidate(...args: Parameters<CacheStore['invalidate']>) {
     return this.inner.invalidate(...args);
   }

@@ -7,6 +7,8 @@ import type {
   FillResult,
   InvalidateRequest,
   ItemKeys,
+  WriteThroughRequest,
+  WriteThroughResult,
 } from '../../core/cache-store.js';
 import { CacheStoreError } from '../../core/cache-store-error.js';
 import { type Clock, systemClock } from '../../core/clock.js';
@@ -67,14 +69,42 @@ export class MemoryCacheStore implements CacheStore {
     return 'STORED';
   }
 
+  async writeThrough(
+    keys: ItemKeys,
+    { entry, version, ttlMs, fenceTtlMs }: WriteThroughRequest,
+  ): Promise<WriteThroughResult> {
+    this.#assertOpen();
+    assertTtl('ttlMs', ttlMs);
+    assertTtl('fenceTtlMs', fenceTtlMs);
+    this.#keys.delete(keys.lease);
+    const fence = this.#raiseFence(keys, version, fenceTtlMs);
+    const current = this.#read(keys.entry);
+    const cached = current === null ? undefined : readEntryHeader(current)?.ver;
+    if ((fence !== undefined && fence >= version) || (cached !== undefined && cached >= version)) {
+      return 'SUPERSEDED';
+    }
+    this.#write(keys.entry, entry, ttlMs);
+    return 'STORED';
+  }
+
   async invalidate(keys: ItemKeys, { version, fenceTtlMs }: InvalidateRequest): Promise<void> {
     this.#assertOpen();
     assertTtl('fenceTtlMs', fenceTtlMs);
     this.#keys.delete(keys.entry);
     this.#keys.delete(keys.lease);
+    this.#raiseFence(keys, version, fenceTtlMs);
+  }
+
+  /** Raises the fence to at least `version`, renewing its TTL; returns the version it held before. */
+  #raiseFence(keys: ItemKeys, version: number, fenceTtlMs: number): number | undefined {
     const fence = this.#read(keys.fence);
-    const highest = fence !== null && Number(fence) > version ? fence : String(version);
-    this.#write(keys.fence, highest, fenceTtlMs);
+    const before = fence === null || Number.isNaN(Number(fence)) ? undefined : Number(fence);
+    this.#write(
+      keys.fence,
+      before !== undefined && before > version ? String(before) : String(version),
+      fenceTtlMs,
+    );
+    return before;
   }
 
   async close(): Promise<void> {

@@ -7,11 +7,13 @@ import type {
   FillResult,
   InvalidateRequest,
   ItemKeys,
+  WriteThroughRequest,
+  WriteThroughResult,
 } from '../../core/cache-store.js';
 import { CacheStoreError } from '../../core/cache-store-error.js';
 import { assertTtl } from '../assert-ttl.js';
 import type { RedisClient } from './create-redis-client.js';
-import { ACQUIRE_LUA, FILL_LUA, INVALIDATE_LUA } from './redis-scripts.js';
+import { ACQUIRE_LUA, FILL_LUA, INVALIDATE_LUA, WRITE_THROUGH_LUA } from './redis-scripts.js';
 import { toCacheStoreError } from './to-cache-store-error.js';
 
 declare module 'ioredis' {
@@ -37,6 +39,17 @@ declare module 'ioredis' {
         version: string,
       ]
     ): Result<FillResult, Context>;
+    asideWriteThrough(
+      ...args: [
+        entry: string,
+        lease: string,
+        fence: string,
+        value: string,
+        version: number,
+        ttlMs: number,
+        fenceTtlMs: number,
+      ]
+    ): Result<WriteThroughResult, Context>;
     asideInvalidate(
       ...args: [entry: string, lease: string, fence: string, version: number, fenceTtlMs: number]
     ): Result<'OK', Context>;
@@ -76,6 +89,7 @@ export class RedisCacheStore implements CacheStore {
     });
     client.defineCommand('asideAcquire', { numberOfKeys: ITEM_KEY_COUNT, lua: ACQUIRE_LUA });
     client.defineCommand('asideFill', { numberOfKeys: ITEM_KEY_COUNT, lua: FILL_LUA });
+    client.defineCommand('asideWriteThrough', { numberOfKeys: ITEM_KEY_COUNT, lua: WRITE_THROUGH_LUA });
     client.defineCommand('asideInvalidate', { numberOfKeys: ITEM_KEY_COUNT, lua: INVALIDATE_LUA });
   }
 
@@ -129,6 +143,25 @@ export class RedisCacheStore implements CacheStore {
         entry,
         wholeMs(ttlMs),
         version?.toString() ?? '',
+      ),
+    );
+  }
+
+  async writeThrough(
+    keys: ItemKeys,
+    { entry, version, ttlMs, fenceTtlMs }: WriteThroughRequest,
+  ): Promise<WriteThroughResult> {
+    assertTtl('ttlMs', ttlMs);
+    assertTtl('fenceTtlMs', fenceTtlMs);
+    return this.run('WRITE_THROUGH', () =>
+      this.client.asideWriteThrough(
+        keys.entry,
+        keys.lease,
+        keys.fence,
+        entry,
+        version,
+        wholeMs(ttlMs),
+        wholeMs(fenceTtlMs),
       ),
     );
   }

@@ -33,6 +33,26 @@ redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 return 'STORED'
 `;
 
+/**
+ * ARGV: entry, version, TTL ms, fence TTL ms → STORED | SUPERSEDED. The entry is stored only above both
+ * the cached version and the fence; the lease goes and the fence rises either way. An unreadable
+ * entry counts as older than any write.
+ */
+export const WRITE_THROUGH_LUA = `
+redis.call('UNLINK', KEYS[2])
+local version = tonumber(ARGV[2])
+local fence = redis.call('GET', KEYS[3])
+local fenced = fence and tonumber(fence)
+local current = redis.call('GET', KEYS[1])
+local ver = current and string.match(current, ${HEADER_VER})
+local highest = ARGV[2]
+if fenced and fenced > version then highest = fence end
+redis.call('SET', KEYS[3], highest, 'PX', ARGV[4])
+if (fenced and fenced >= version) or (ver and tonumber(ver) >= version) then return 'SUPERSEDED' end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+return 'STORED'
+`;
+
 /** ARGV: version, fence TTL ms. The fence keeps the highest version (as given, never reformatted). */
 export const INVALIDATE_LUA = `
 redis.call('UNLINK', KEYS[1], KEYS[2])
