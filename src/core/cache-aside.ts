@@ -113,30 +113,51 @@ export class CacheAside<T> {
     return settled.read;
   }
 
+  /**
+   * Asks for the lease; without it and with nothing to serve, asks again after short pauses until the
+   * holder's fill appears, the lease is free again (its holder's fill was refused by a change, or the
+   * holder died: this caller takes over), or the wait bound passes (then it loads without filling).
+   */
   async #resolve(id: string, keys: ItemKeys, stale: CacheEntry<T> | undefined): Promise<Settled<T>> {
     const token = this.#newToken();
-    let acquired: Awaited<ReturnType<CacheStore['acquire']>>;
-    try {
-      acquired = await this.#store.acquire(keys, {
-        token,
-        leaseTtlMs: this.#policy.leaseTtlMs,
-        staleAtMs: this.#clock.now(),
-      });
-    } catch (error) {
-      this.#observer.onStoreError('acquire', error);
-      return this.#bypass(id, stale);
-    }
-    const entry = this.#decode(acquired.entry, false);
-    const decision = decideAcquired(entry, acquired.granted, acquired.fenced, this.#clock.now());
-    switch (decision.action) {
-      case 'serve':
-        return served('HIT', decision.entry);
-      case 'serve-stale':
-        return served('STALE', decision.entry);
-      case 'load-and-fill':
-        return this.#loadAndFill(id, keys, token, decision.consistent, entry);
-      case 'wait':
-        return this.#waitForFill(id, keys);
+    let waitUntil: number | undefined;
+    const pauses = leaseWaitPauses(this.#policy.leaseWaitMs);
+    for (;;) {
+      let acquired: Awaited<ReturnType<CacheStore['acquire']>>;
+      try {
+        acquired = await this.#store.acquire(keys, {
+          token,
+          leaseTtlMs: this.#policy.leaseTtlMs,
+          staleAtMs: this.#clock.now(),
+        });
+      } catch (error) {
+        this.#observer.onStoreError('acquire', error);
+        return this.#bypass(id, stale);
+      }
+      const entry = this.#decode(acquired.entry, false);
+      const decision = decideAcquired(entry, acquired.granted, acquired.fenced, this.#clock.now());
+      switch (decision.action) {
+        case 'serve':
+          return served('HIT', decision.entry);
+        case 'serve-stale':
+          return served('STALE', decision.entry);
+        case 'load-and-fill':
+          return this.#loadAndFill(id, keys, token, decision.consistent, entry);
+        case 'wait':
+          break;
+      }
+      if (waitUntil === undefined) {
+        this.#observer.onEvent('LEASE_WAIT');
+        // The bound is wall time, polls included: a busy process must not wait longer than configured.
+        waitUntil = this.#clock.now() + this.#policy.leaseWaitMs;
+      }
+      const remainingMs = waitUntil - this.#clock.now();
+      const pause = pauses.shift();
+      if (pause === undefined || remainingMs <= 0) {
+        this.#observer.onEvent('LEASE_WAIT_TIMEOUT');
+        return this.#loadOnly(id, 'MISS', undefined);
+      }
+      await this.#clock.sleep(Math.min(pause, remainingMs));
     }
   }
 
@@ -156,29 +177,6 @@ export class CacheAside<T> {
     }
     await this.#runner.fill(keys, token, loaded);
     return { read: { outcome: 'MISS', record: loaded.record } };
-  }
-
-  /** Polls for the lease holder's fill; past the wait bound, loads without filling. */
-  async #waitForFill(id: string, keys: ItemKeys): Promise<Settled<T>> {
-    this.#observer.onEvent('LEASE_WAIT');
-    // The bound is wall time, polls included: a busy process must not wait longer than configured.
-    const deadline = this.#clock.now() + this.#policy.leaseWaitMs;
-    for (const pause of leaseWaitPauses(this.#policy.leaseWaitMs)) {
-      const remainingMs = deadline - this.#clock.now();
-      if (remainingMs <= 0) break;
-      await this.#clock.sleep(Math.min(pause, remainingMs));
-      let text: string | null;
-      try {
-        text = await this.#store.get(keys.entry);
-      } catch (error) {
-        this.#observer.onStoreError('get', error);
-        return this.#bypass(id, undefined);
-      }
-      const entry = this.#decode(text, false);
-      if (entry) return served(this.#clock.now() < entry.soft ? 'HIT' : 'STALE', entry);
-    }
-    this.#observer.onEvent('LEASE_WAIT_TIMEOUT');
-    return this.#loadOnly(id, 'MISS', undefined);
   }
 
   /** Serves a fresh entry, refreshed ahead of its expiry if this caller wins the lease. */

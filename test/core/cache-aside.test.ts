@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryCacheStore } from '../../src/adapters/memory/memory-cache-store.js';
-import { CacheAside, type CacheAsideOptions } from '../../src/core/cache-aside.js';
+import { CacheAside, type CacheAsideOptions, type CacheRead } from '../../src/core/cache-aside.js';
 import { encodeEntry } from '../../src/core/cache-entry.js';
 import { itemKeys } from '../../src/core/cache-keys.js';
 import type { CacheEvent, CacheObserver, CacheOutcome } from '../../src/core/cache-observer.js';
@@ -257,10 +257,30 @@ describe('CacheAside', () => {
       await later(1);
       const waiter = engine({ store: failing }).get('prod-0001');
       await later(7);
-      failing.failing.add('get');
+      failing.failing.add('acquire');
       const [, waited] = await settle([holder, waiter]);
       expect(waited?.outcome).toBe('BYPASS');
-      expect(observer.storeErrors).toEqual(['get']);
+      expect(observer.storeErrors).toEqual(['acquire']);
+    });
+
+    it('takes the lease over at once when a change took it from the holder, instead of waiting out the bound', async () => {
+      source.delayMs = 300;
+      const holder = engine().get('prod-0001');
+      await later(1);
+      const startedAt = Date.now();
+      const waiter = engine()
+        .get('prod-0001')
+        .then((read) => ({ ...read, tookMs: Date.now() - startedAt }));
+      await later(20);
+      source.put('prod-0001', { name: 'Desk lamp' }, 4);
+      await store.invalidate(KEYS, { version: 4, fenceTtlMs: 10_000 });
+      const [, waited] = (await settle([holder, waiter])) as [unknown, CacheRead<Item> & { tookMs: number }];
+      // The waiter's next poll found the lease free, loaded consistently (fenced) and filled v4.
+      expect(waited).toMatchObject({ outcome: 'MISS', record: { version: 4 } });
+      expect(waited?.tookMs).toBeLessThan(POLICY.leaseWaitMs);
+      expect(source.consistentReads).toEqual([false, true]);
+      expect(observer.count('LEASE_WAIT_TIMEOUT')).toBe(0);
+      expect(await engine().get('prod-0001')).toMatchObject({ outcome: 'HIT', record: { version: 4 } });
     });
   });
 
