@@ -43,6 +43,10 @@ export class DynamoDbSource<T> implements Source<T> {
   }
 }
 
-function versionOf(attribute: unknown): number {
+/**
+ * An item's version from its `version` attribute: 0 when absent or not a whole, non-negative safe
+ * number (an item written by someone who does not version it). The stream handler reads images by it too.
+ */
+export function versionOf(attribute: unknown): number {
   return typeof attribute === 'number' && Number.isSafeInteger(attribute) && attribute >= 0 ? attribute : 0;
 }
