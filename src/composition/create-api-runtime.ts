@@ -1,15 +1,26 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Hono } from 'hono';
 import type { Config } from '../config/config.js';
 import { CacheAside } from '../core/cache-aside.js';
+import { CacheMaintenance } from '../core/cache-maintenance.js';
 import { createApp } from '../http/app.js';
+import type { RouteGroup } from '../http/routes.js';
 import { createCacheTelemetry } from '../observability/cache-telemetry.js';
+import { recordMaintenance, recordMaintenanceError } from '../observability/maintenance-telemetry.js';
+import { METRIC } from '../observability/metric-names.js';
 import type { Telemetry } from '../observability/telemetry.js';
 import type { Product } from '../products/product.js';
-import { createReadProduct } from '../products/read-product.js';
+import type { StoredProduct } from '../products/product-writer.js';
+import { createReadProduct, type ReadProduct } from '../products/read-product.js';
+import { createWriteProduct, type WriteObserver, type WriteProduct } from '../products/write-product.js';
 import type { CacheStoreKind } from './create-cache-store.js';
-import { createSharedDependencies, type SharedDependencyOptions } from './create-shared-dependencies.js';
+import {
+  createSharedDependencies,
+  type SharedDependencies,
+  type SharedDependencyOptions,
+} from './create-shared-dependencies.js';
 
-/** The API function's runtime: the HTTP app over the read protocol. */
+/** An HTTP function's runtime: the app over the read protocol, the write use-case, or both. */
 export interface ApiRuntime {
   readonly app: Hono;
   readonly telemetry: Telemetry;
@@ -17,13 +28,26 @@ export interface ApiRuntime {
   close(): Promise<void>;
 }
 
-/** The API's composition root: shared dependencies once per process, then the engine and the app. */
-export async function createApiRuntime(
-  config: Config,
-  options: SharedDependencyOptions = {},
-): Promise<ApiRuntime> {
+export interface ApiRuntimeOptions extends SharedDependencyOptions {
+  /** Which routes this runtime serves: `read` for the api function (the default), `write` for the writer. */
+  readonly routes?: readonly RouteGroup[];
+}
+
+/** The HTTP composition root: shared dependencies once per process, then the use-cases and the app. */
+export async function createApiRuntime(config: Config, options: ApiRuntimeOptions = {}): Promise<ApiRuntime> {
+  const routes = new Set(options.routes ?? ['read']);
   const shared = await createSharedDependencies(config, options);
-  const { telemetry, store, source } = shared;
+  const { telemetry } = shared;
+  const app = createApp({
+    readProduct: routes.has('read') ? readUseCase(shared) : undefined,
+    writeProduct: routes.has('write') ? writeUseCase(shared) : undefined,
+    onRequestEnd: telemetry.flushMetrics,
+    onError: (error) => telemetry.logger.error('Request failed', { error: error as Error }),
+  });
+  return { app, telemetry, cacheStoreKind: shared.cacheStoreKind, close: shared.close };
+}
+
+function readUseCase({ config, telemetry, store, source }: SharedDependencies): ReadProduct {
   const cache = new CacheAside<Product>({
     store,
     source,
@@ -31,10 +55,25 @@ export async function createApiRuntime(
     policy: config.cache.policy,
     observer: createCacheTelemetry(telemetry),
   });
-  const app = createApp({
-    readProduct: createReadProduct(cache),
-    onRequestEnd: telemetry.flushMetrics,
-    onError: (error) => telemetry.logger.error('Request failed', { error: error as Error }),
+  return createReadProduct(cache);
+}
+
+function writeUseCase({ config, telemetry, store, writer }: SharedDependencies): WriteProduct {
+  const maintenance = new CacheMaintenance<StoredProduct>({
+    store,
+    keyPrefix: config.cache.keyPrefix,
+    policy: config.cache.policy,
   });
-  return { app, telemetry, cacheStoreKind: shared.cacheStoreKind, close: shared.close };
+  return createWriteProduct({ writer, maintenance, observer: writeTelemetry(telemetry) });
+}
+
+/** The write use-case's reports as EMF metrics and logs. */
+function writeTelemetry(telemetry: Telemetry): WriteObserver {
+  const count = (metric: string) => telemetry.metrics.addMetric(metric, MetricUnit.Count, 1);
+  return {
+    written: () => count(METRIC.productWrites),
+    preconditionFailed: () => count(METRIC.writePreconditionFailures),
+    cacheMaintained: (result) => recordMaintenance(telemetry, result),
+    cacheMaintenanceFailed: (id, error) => recordMaintenanceError(telemetry, id, error),
+  };
 }

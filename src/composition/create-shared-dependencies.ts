@@ -1,4 +1,5 @@
 import { createDynamoDbDocumentClient } from '../adapters/dynamodb/create-dynamodb-client.js';
+import { DynamoDbProductWriter } from '../adapters/dynamodb/dynamodb-product-writer.js';
 import { DynamoDbSource } from '../adapters/dynamodb/dynamodb-source.js';
 import type { Config } from '../config/config.js';
 import type { CacheStore } from '../core/cache-store.js';
@@ -6,6 +7,7 @@ import type { Source } from '../core/source.js';
 import { recordReadUnits } from '../observability/cache-telemetry.js';
 import { createTelemetry, type Telemetry } from '../observability/telemetry.js';
 import type { Product } from '../products/product.js';
+import type { ProductWriter } from '../products/product-writer.js';
 import { type CacheStoreKind, createCacheStore } from './create-cache-store.js';
 
 /** What every function's runtime needs, built once per process (per Lambda execution environment). */
@@ -15,6 +17,8 @@ export interface SharedDependencies {
   readonly store: CacheStore;
   readonly cacheStoreKind: CacheStoreKind;
   readonly source: Source<Product>;
+  /** The table's versioned conditional writes, on the same DynamoDB client as `source`. */
+  readonly writer: ProductWriter;
   /** Closes the store's connections and the DynamoDB client. */
   close(): Promise<void>;
 }
@@ -47,6 +51,7 @@ export async function createSharedDependencies(
     store,
     cacheStoreKind: kind,
     source,
+    writer: new DynamoDbProductWriter({ client: documents, tableName: config.dynamodb.tableName }),
     close: async () => {
       await store.close();
       documents.destroy();

@@ -1,20 +1,24 @@
 import { Hono } from 'hono';
-import { checkProductId } from '../products/product-id.js';
 import type { ReadProduct } from '../products/read-product.js';
+import type { WriteProduct } from '../products/write-product.js';
 import { toErrorResponse } from './http-errors.js';
+import { registerReadRoutes } from './read-routes.js';
 import { allowedMethods, ROUTES, toRouterPath } from './routes.js';
+import { registerWriteRoutes } from './write-routes.js';
 
+/** A runtime serves the read routes, the write routes, or both (the local server). */
 export interface ApiDependencies {
-  readonly readProduct: ReadProduct;
+  readonly readProduct?: ReadProduct;
+  readonly writeProduct?: WriteProduct;
   /** Called after every request, including failed ones (flushes that request's metrics). */
   readonly onRequestEnd: () => void;
   readonly onError: (error: unknown) => void;
 }
 
-const PRODUCT_PATH = toRouterPath(ROUTES.readProduct.path);
+const PRODUCT_PATH = ROUTES.readProduct.path;
 
-/** The HTTP API, defined once; served by the Lambda handler and by the local Node server. */
-export function createApp({ readProduct, onRequestEnd, onError }: ApiDependencies): Hono {
+/** The HTTP API, defined once; served by the Lambda handlers and by the local Node server. */
+export function createApp({ readProduct, writeProduct, onRequestEnd, onError }: ApiDependencies): Hono {
   const app = new Hono();
 
   app.use(async (_c, next) => {
@@ -25,20 +29,16 @@ export function createApp({ readProduct, onRequestEnd, onError }: ApiDependencie
     }
   });
 
-  app.get(PRODUCT_PATH, async (c) => {
-    const check = checkProductId(c.req.param('productId'));
-    if (!check.ok) return c.json({ message: check.reason }, 400);
-    const { outcome, product } = await readProduct(check.id);
-    // HIT on a 404 means a cached "not found": DynamoDB was not asked.
-    c.header('X-Cache', outcome);
-    if (!product) return c.json({ message: 'Product not found' }, 404);
-    return c.json(product, 200);
-  });
+  if (readProduct) registerReadRoutes(app, readProduct);
+  if (writeProduct) registerWriteRoutes(app, writeProduct);
 
-  app.get('/product/', (c) => c.json({ message: 'productId is required' }, 400));
+  const servedMethods = [...(readProduct ? ['GET'] : []), ...(writeProduct ? ['PUT', 'DELETE'] : [])];
+  app.on(servedMethods, '/product/', (c) => c.json({ message: 'productId is required' }, 400));
 
-  app.all(PRODUCT_PATH, (c) => {
-    c.header('Allow', allowedMethods(ROUTES.readProduct.path));
+  // Allow names every method of the route table, also those another function serves (behind API
+  // Gateway each method reaches its own function, so only the local server or a direct call gets here).
+  app.all(toRouterPath(PRODUCT_PATH), (c) => {
+    c.header('Allow', allowedMethods(PRODUCT_PATH));
     return c.json({ message: `Method ${c.req.method} is not allowed on this resource` }, 405);
   });
 

@@ -24,6 +24,9 @@ export const ROUTES = {
 
 export const ALL_ROUTES: readonly Route[] = Object.values(ROUTES);
 
+/** The routes a runtime may serve: reads (the `api` function) and writes (the `writer` function). */
+export type RouteGroup = 'read' | 'write';
+
 /** The `Allow` header for a path: every method a route serves there, and HEAD wherever GET is. */
 export function allowedMethods(path: string): string {
   const methods = ALL_ROUTES.filter((route) => route.path === path).map((route) => route.method as string);

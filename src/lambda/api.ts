@@ -5,7 +5,7 @@ import { loadConfig } from '../config/config.js';
 import { withoutReadBody } from './without-read-body.js';
 
 /** Built once per execution environment, during init, and reused by every invocation. */
-const runtime = await createApiRuntime(loadConfig());
+const runtime = await createApiRuntime(loadConfig(), { routes: ['read'] });
 const handleRequest = handle(runtime.app);
 
 /** API Gateway REST proxy (AWS_PROXY) events for `/product/{productId}`. */

@@ -126,11 +126,25 @@ describe('Lambda handler for API Gateway REST proxy events', () => {
     expect(JSON.parse(response.body).message).toMatch(/productId/);
   });
 
-  it('answers 405 with Allow for a method the resource does not serve', async () => {
-    const response = await invoke('prod-0001', 'DELETE');
+  it('answers 405 with Allow from the route table for a method the resource does not serve', async () => {
+    const response = await invoke('prod-0001', 'PATCH');
     expect(response.statusCode).toBe(405);
-    expect(header(response, 'allow')).toBe('GET, HEAD');
-    expect(JSON.parse(response.body).message).toMatch(/DELETE/);
+    expect(header(response, 'allow')).toBe('GET, HEAD, PUT, DELETE');
+    expect(JSON.parse(response.body).message).toMatch(/PATCH/);
+  });
+
+  it("serves no writes: PUT and DELETE are the writer function's, so this one answers 405", async () => {
+    for (const method of ['PUT', 'DELETE']) {
+      const event = { ...productRequestEvent('prod-0001', method), body: '{"name":"x","price":1}' };
+      const response = await handler(event, lambdaContext());
+      expect(response.statusCode).toBe(405);
+      expect(JSON.parse(response.body).message).toMatch(method);
+    }
+    expect(JSON.parse((await invoke('prod-0001')).body)).toEqual(first);
+  });
+
+  it('sends the version as ETag on a 200', async () => {
+    expect(header(await invoke('prod-0001'), 'etag')).toBe(`"${first?.version}"`);
   });
 
   it('fails open when Redis is killed: the read bypasses the cache and still answers 200', async () => {

@@ -1,0 +1,153 @@
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sampleCatalog } from '../../src/local/sample-catalog.js';
+import {
+  productRequestEvent,
+  productWriteEvent,
+  type WriteEventOptions,
+} from '../fixtures/api-gateway-rest-event.js';
+import { lambdaContext } from '../support/lambda-context.js';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../support/local-dynamodb.js';
+import { startTestRedis, type TestRedisServer } from '../support/redis-harness.js';
+
+type Handler = (event: unknown, context: Context) => Promise<APIGatewayProxyResult>;
+
+function header(response: APIGatewayProxyResult, name: string): string | undefined {
+  const multi = response.multiValueHeaders?.[name];
+  return multi ? multi.join(', ') : response.headers?.[name]?.toString();
+}
+
+const JSON_TYPE = { 'Content-Type': 'application/json' };
+
+describe('the writer Lambda handler with API Gateway REST proxy events', () => {
+  let redis: TestRedisServer;
+  let dynamo: LocalDynamoDb;
+  let writer: Handler;
+  let api: Handler;
+  const emf: string[] = [];
+  const [first] = sampleCatalog(1);
+
+  const write = (id: string, method: 'PUT' | 'DELETE', options: WriteEventOptions = {}) =>
+    writer(productWriteEvent(id, method, options), lambdaContext('aside-writer'));
+  const putJson = (id: string, body: unknown, base64 = false, headers: Record<string, string> = {}) =>
+    write(id, 'PUT', { body: JSON.stringify(body), base64, headers: { ...JSON_TYPE, ...headers } });
+  const read = (id: string) => api(productRequestEvent(id), lambdaContext());
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    dynamo = await startLocalDynamoDb('Products', sampleCatalog(1));
+    vi.stubEnv('REDIS_URL', redis.url);
+    vi.stubEnv('REDIS_COMMAND_TIMEOUT_MS', '1000');
+    vi.stubEnv('DYNAMODB_ENDPOINT', dynamo.server.endpoint);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    const stdout = process.stdout.write.bind(process.stdout);
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk, ...rest) => {
+      if (String(chunk).includes('"CloudWatchMetrics"')) {
+        emf.push(String(chunk));
+        return true;
+      }
+      return stdout(chunk, ...(rest as []));
+    });
+    ({ handler: writer } = (await import('../../src/lambda/writer.js')) as { handler: Handler });
+    ({ handler: api } = (await import('../../src/lambda/api.js')) as { handler: Handler });
+  });
+
+  afterAll(async () => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+    await dynamo.stop();
+    await redis.stop();
+  });
+
+  it('PUT with a plain body creates (201); the api function then answers that version from the cache', async () => {
+    emf.length = 0;
+    const created = await putJson('lambda-1', { name: 'Kettle', price: 30 });
+    expect(created).toMatchObject({ statusCode: 201, isBase64Encoded: false });
+    const product = JSON.parse(created.body);
+    expect(product).toEqual({
+      name: 'Kettle',
+      price: 30,
+      productId: 'lambda-1',
+      version: expect.any(Number),
+    });
+    expect(header(created, 'etag')).toBe(`"${product.version}"`);
+    const [document] = emf.map((line) => JSON.parse(line));
+    expect(document).toMatchObject({ ProductWrites: 1, CacheWriteThroughs: 1 });
+
+    const got = await read('lambda-1');
+    expect(header(got, 'x-cache')).toBe('HIT');
+    expect(header(got, 'etag')).toBe(`"${product.version}"`);
+    expect(JSON.parse(got.body)).toEqual(product);
+  });
+
+  it('PUT with a base64-encoded body (binary media types) replaces (200) the same way', async () => {
+    const replaced = await putJson(
+      'prod-0001',
+      { ...first, version: undefined, name: 'Renamed ünïcode' },
+      true,
+    );
+    expect(replaced.statusCode).toBe(200);
+    const product = JSON.parse(replaced.body);
+    expect(product).toMatchObject({ productId: 'prod-0001', name: 'Renamed ünïcode' });
+    expect(product.version).toBeGreaterThan(first?.version ?? 0);
+    expect(JSON.parse((await read('prod-0001')).body)).toEqual(product);
+  });
+
+  it('DELETE with If-Match: 412 when stale (counted), 204 when current; then the api function answers 404', async () => {
+    const etag = header(await putJson('lambda-2', { name: 'Chair', price: 5 }), 'etag') as string;
+    emf.length = 0;
+    const stale = await write('lambda-2', 'DELETE', { headers: { 'If-Match': '"1"' } });
+    expect(stale.statusCode).toBe(412);
+    expect(JSON.parse(stale.body).message).toMatch(/If-Match/);
+    expect(JSON.parse(emf[0] as string)).toMatchObject({ WritePreconditionFailures: 1 });
+    const deleted = await write('lambda-2', 'DELETE', { headers: { 'If-Match': etag } });
+    expect(deleted.statusCode).toBe(204);
+    expect(deleted.body).toBe('');
+    expect(header(deleted, 'etag')).toBe(etag);
+    expect((await read('lambda-2')).statusCode).toBe(404);
+  });
+
+  it.each([
+    ['bad JSON', { body: '{', headers: JSON_TYPE }, 400],
+    ['bad JSON, base64', { body: '{', base64: true, headers: JSON_TYPE }, 400],
+    ['an invalid body', { body: '{"name":""}', headers: JSON_TYPE }, 400],
+    ['no Content-Type', { body: '{"name":"a","price":1}' }, 415],
+    [
+      'a body over 64 KiB',
+      { body: JSON.stringify({ name: 'a', price: 1, pad: 'x'.repeat(70_000) }), headers: JSON_TYPE },
+      413,
+    ],
+    [
+      'a body over 64 KiB, base64',
+      {
+        body: JSON.stringify({ name: 'a', price: 1, pad: 'x'.repeat(70_000) }),
+        base64: true,
+        headers: JSON_TYPE,
+      },
+      413,
+    ],
+  ] as const)('answers a PUT with %s with its 4xx as JSON', async (_label, options, status) => {
+    const response = await write('lambda-3', 'PUT', options);
+    expect(response.statusCode).toBe(status);
+    expect(header(response, 'content-type')).toBe('application/json');
+    expect(typeof JSON.parse(response.body).message).toBe('string');
+  });
+
+  it('serves no reads: GET answers 405 with Allow from the route table', async () => {
+    const response = await writer(productRequestEvent('prod-0001'), lambdaContext('aside-writer'));
+    expect(response.statusCode).toBe(405);
+    expect(header(response, 'allow')).toBe('GET, HEAD, PUT, DELETE');
+  });
+
+  it('Redis down: the write still succeeds, counted in CacheMaintenanceErrors', async () => {
+    await redis.kill();
+    emf.length = 0;
+    const created = await putJson('lambda-4', { name: 'Tent', price: 99 });
+    expect(created.statusCode).toBe(201);
+    const [document] = emf.map((line) => JSON.parse(line));
+    expect(document).toMatchObject({ ProductWrites: 1, CacheMaintenanceErrors: 1 });
+    expect(document).not.toHaveProperty('CacheWriteThroughs');
+  });
+});
