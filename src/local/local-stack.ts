@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type ApiRuntime, createApiRuntime } from '../composition/create-api-runtime.js';
 import { loadConfig } from '../config/config.js';
+import { startLocalChangeStream } from './change-capture/local-change-stream.js';
 import { DYNALITE_CREDENTIALS, startDynalite } from './dynalite-server.js';
 import { type NodeHttpServer, serveOverHttp } from './node-http-server.js';
 import { seedProductsTable } from './products-table.js';
@@ -36,19 +37,18 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
   };
   try {
     const localEnv: NodeJS.ProcessEnv = { ...env };
-    let credentials: typeof DYNALITE_CREDENTIALS | undefined;
+    const embedded = !env.TABLE_NAME;
+    const credentials = embedded ? DYNALITE_CREDENTIALS : undefined;
+    let products = 0;
+    let dynaliteEndpoint = '';
 
-    if (!env.TABLE_NAME) {
+    if (embedded) {
       const dynalite = await startDynalite();
       stops.push(dynalite.stop);
+      dynaliteEndpoint = dynalite.endpoint;
       localEnv.DYNAMODB_ENDPOINT = dynalite.endpoint;
-      credentials = DYNALITE_CREDENTIALS;
       const size = catalogSize(env.LOCAL_CATALOG_SIZE);
-      const products = await seedSampleCatalog(dynalite.endpoint, localEnv.AWS_REGION ?? 'us-east-1', size);
-      parts.push({
-        name: 'DynamoDB (dynalite)',
-        where: `${dynalite.endpoint}, table Products, ${products} products`,
-      });
+      products = await seedSampleCatalog(dynalite.endpoint, localEnv.AWS_REGION ?? 'us-east-1', size);
     }
 
     if (!env.REDIS_URL && isRedisServerAvailable()) {
@@ -58,8 +58,25 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
       parts.push({ name: 'Redis (redis-server child)', where: redis.url });
     }
 
+    // dynalite has no Streams. With a Redis the stream runtime can share, everyone (the API included)
+    // writes through an endpoint that captures changes; an in-memory cache is the API's alone.
+    if (embedded && localEnv.REDIS_URL) {
+      const changeStream = await startLocalChangeStream(loadConfig(localEnv), DYNALITE_CREDENTIALS);
+      stops.push(changeStream.stop);
+      localEnv.DYNAMODB_ENDPOINT = changeStream.endpoint;
+      parts.unshift({
+        name: 'DynamoDB (dynalite, with change capture)',
+        where: catalogAt(changeStream.endpoint, products),
+      });
+    } else if (embedded) {
+      parts.unshift({ name: 'DynamoDB (dynalite)', where: catalogAt(dynaliteEndpoint, products) });
+    }
+
     const config = loadConfig(localEnv);
-    const runtime = await createApiRuntime(config, { dynamoDbCredentials: credentials });
+    const runtime = await createApiRuntime(config, {
+      dynamoDbCredentials: credentials,
+      routes: ['read', 'write'],
+    });
     stops.push(runtime.close);
     if (env.TABLE_NAME) {
       parts.unshift({
@@ -71,7 +88,8 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
     if (runtime.cacheStoreKind === 'memory') {
       parts.push({
         name: 'Cache (in-memory)',
-        where: 'redis-server not found: apt-get install redis-server / brew install redis',
+        where:
+          'redis-server not found: apt-get install redis-server / brew install redis (writes made straight to DynamoDB do not reach this cache)',
       });
     }
 
@@ -104,6 +122,10 @@ async function seedSampleCatalog(endpoint: string, region: string, size: number)
   } finally {
     client.destroy();
   }
+}
+
+function catalogAt(endpoint: string, products: number): string {
+  return `${endpoint}, table Products, ${products} products`;
 }
 
 function redactPassword(url: string): string {

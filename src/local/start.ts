@@ -4,7 +4,8 @@ import { startLocalStack } from './local-stack.js';
 const stack = await startLocalStack();
 
 process.stderr.write(`\nAside is running locally:\n`);
-for (const part of stack.parts) process.stderr.write(`  ${part.name.padEnd(28)} ${part.where}\n`);
+const nameWidth = Math.max(...stack.parts.map((part) => part.name.length)) + 1;
+for (const part of stack.parts) process.stderr.write(`  ${part.name.padEnd(nameWidth)} ${part.where}\n`);
 process.stderr.write(`\nTry: curl -i ${stack.url}/product/prod-0001\nCtrl-C stops everything.\n\n`);
 
 let stopping = false;

@@ -32,7 +32,7 @@ describe('the local stack over real HTTP (npm start)', () => {
 
   it('says where each part listens', () => {
     expect(stack.parts.map((part) => part.name)).toEqual([
-      'DynamoDB (dynalite)',
+      'DynamoDB (dynalite, with change capture)',
       'Redis (redis-server child)',
       'API',
     ]);
@@ -81,11 +81,24 @@ describe('the local stack over real HTTP (npm start)', () => {
     expect((await get(`/product/${'a'.repeat(128)}`)).status).toBe(404);
   });
 
-  it.each(['POST', 'PUT', 'DELETE', 'PATCH'])('answers 405 with Allow to %s', async (method) => {
+  it.each(['POST', 'PATCH'])('answers 405 with Allow to %s', async (method) => {
     const response = await get('/product/prod-0001', { method });
     expect(response.status).toBe(405);
-    expect(response.headers.get('allow')).toBe('GET, HEAD');
+    expect(response.headers.get('allow')).toBe('GET, HEAD, PUT, DELETE');
     expect(((await response.json()) as { message: string }).message).toContain(method);
+  });
+
+  it('serves the write routes too: PUT creates, DELETE removes', async () => {
+    const path = '/product/local-stack-write';
+    const put = await get(path, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Written locally', price: 1 }),
+    });
+    expect(put.status).toBe(201);
+    expect(((await (await get(path)).json()) as { name: string }).name).toBe('Written locally');
+    expect((await get(path, { method: 'DELETE' })).status).toBe(204);
+    expect((await get(path)).status).toBe(404);
   });
 
   it('answers HEAD like GET, without a body', async () => {
