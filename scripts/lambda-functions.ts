@@ -3,7 +3,11 @@
  * dist/functions/<name>/index.mjs, exporting `handler` (so Lambda's handler is `index.handler`).
  * infra/terraform deploys exactly these.
  */
-export const LAMBDA_FUNCTIONS = [{ name: 'api', entry: 'src/lambda/api.ts' }] as const;
+export const LAMBDA_FUNCTIONS = [
+  { name: 'api', entry: 'src/lambda/api.ts' },
+  { name: 'writer', entry: 'src/lambda/writer.ts' },
+  { name: 'stream', entry: 'src/lambda/stream.ts' },
+] as const;
 
 export const LAMBDA_HANDLER = 'index.handler';
 

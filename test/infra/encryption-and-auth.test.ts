@@ -163,6 +163,14 @@ describe('encryption, TLS and authentication', async () => {
     expect(only(table.server_side_encryption).enabled).toBe(true);
   });
 
+  it('encrypts every SQS queue with the key', async () => {
+    const queues = await allOfType('aws_sqs_queue');
+    expect(queues.length).toBeGreaterThanOrEqual(1);
+    for (const { dir, name, body } of queues) {
+      expect(body.kms_master_key_id, `${dir.name} ${name}`).toBe(expr('var.kms_key_arn'));
+    }
+  });
+
   it('encrypts DAX at rest and in transit', async () => {
     const dax = resource(await terraformDir('modules/dax'), 'aws_dax_cluster', 'this');
     expect(dax.cluster_endpoint_encryption_type).toBe('TLS');

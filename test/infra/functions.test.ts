@@ -65,10 +65,41 @@ const POLICY_LEFT_TO_THE_APP = new Set([
   'CACHE_LEASE_TTL_MS',
 ]);
 
+/** Cache-policy variables only the functions that maintain the cache after writes read, and why. */
+const WRITE_SIDE_KNOBS = new Set([
+  // Only a write (through the API or seen on the stream) writes through or invalidates, and raises a fence.
+  'CACHE_WRITE_MODE',
+  'CACHE_FENCE_TTL_MS',
+]);
+
+/**
+ * What each function module call must receive: its bundle, whether it maintains the cache after writes
+ * (the write-side knobs) and whether it reads through DAX when DAX is deployed.
+ */
+const FUNCTION_ROLES: Record<string, { bundle: string; writeSide: boolean; dax: boolean }> = {
+  api_function: { bundle: 'api', writeSide: false, dax: true },
+  // Writes go to DynamoDB itself: DAX would need dax:PutItem/DeleteItem and would serve its own copy.
+  writer_function: { bundle: 'writer', writeSide: true, dax: false },
+  // Reads no item: the images arrive in the stream records.
+  stream_function: { bundle: 'stream', writeSide: true, dax: false },
+};
+
 /** Values around every bound config.ts sets on a cache knob: below, at and above each, whole and not. */
 const PROBE_VALUES = [
   -1, -0.5, 0, 0.25, 1, 1.5, 2, 10, 10.5, 49.5, 50, 50.5, 51, 300, 3600, 9999.5, 10_000, 10_000.5, 10_001,
-  604_799.5, 604_800, 604_800.5, 604_801,
+  86_399.5, 86_400, 86_400.5, 86_401, 604_799.5, 604_800, 604_800.5, 604_801, 3_599_999.5, 3_600_000,
+  3_600_000.5, 3_600_001, 31_535_999.5, 31_536_000, 31_536_000.5, 31_536_001,
+];
+
+/** Values of a string knob to probe: each the app accepts, and near misses. Blank means unset to the app. */
+const STRING_PROBES = [
+  'write-through',
+  'invalidate',
+  'Write-Through',
+  'INVALIDATE',
+  'writethrough',
+  'none',
+  ' invalidate',
 ];
 
 /**
@@ -82,6 +113,32 @@ function validationAccepts(condition: unknown, variable: string, value: number):
     throw new Error(`var.${variable}: cannot evaluate the condition ${source}`);
   }
   return Boolean(new Function('value', `return ${js};`)(value));
+}
+
+/** Evaluates a string variable's validation of the form contains(["a", "b"], var.x). */
+function stringValidationAccepts(condition: unknown, variable: string, value: string): boolean {
+  const source = String(condition).replace(/^\$\{([\s\S]*)\}$/, '$1');
+  const match = new RegExp(`^contains\\((\\[[^\\]]*\\]), var\\.${variable}\\)$`).exec(source);
+  if (!match) throw new Error(`var.${variable}: cannot evaluate the condition ${source}`);
+  return (JSON.parse(match[1] as string) as string[]).includes(value);
+}
+
+/**
+ * The cache-policy entries of an environment expression (CACHE_KEY_PREFIX, the Redis key space, is not
+ * one): NAME = tostring(var.x) for numbers, NAME = var.x for strings.
+ */
+function knobsPassed(environment: string): Map<string, { variable: string; text: boolean }> {
+  return new Map(
+    [...environment.matchAll(/\b(CACHE_[A-Z0-9_]+)\s*=\s*(?:tostring\(var\.(\w+)\)|var\.(\w+))/g)]
+      .filter((match) => match[1] !== 'CACHE_KEY_PREFIX')
+      .map(
+        (match) =>
+          [
+            match[1] as string,
+            { variable: (match[2] ?? match[3]) as string, text: match[3] !== undefined },
+          ] as const,
+      ),
+  );
 }
 
 function appAccepts(name: string, value: string): boolean {
@@ -103,6 +160,36 @@ describe('functions', async () => {
   it('deploys exactly the functions of scripts/lambda-functions.ts, from their bundle paths', () => {
     const expected = LAMBDA_FUNCTIONS.map((fn) => resolve(REPO_ROOT, bundlePath(fn.name))).sort();
     expect(deployed.map((fn) => fn.bundle).sort()).toEqual(expected);
+  });
+
+  it('deploys each function from its own bundle, as the role it plays', () => {
+    expect(deployed.map((fn) => fn.call).sort()).toEqual(Object.keys(FUNCTION_ROLES).sort());
+    for (const fn of deployed) {
+      const role = FUNCTION_ROLES[fn.call];
+      expect(fn.bundle, fn.call).toBe(resolve(REPO_ROOT, bundlePath(role?.bundle ?? '?')));
+    }
+  });
+
+  it('gives each function its own role with its own policy document', () => {
+    const documents = deployed.map((fn) => fn.body.policy_json);
+    for (const fn of deployed) {
+      expect(fn.body.policy_json, fn.call).toBe(expr(`data.aws_iam_policy_document.${fn.call}.json`));
+    }
+    expect(new Set(documents).size).toBe(deployed.length);
+    // One role per module call, named after the function.
+    expect(resource(functionModule, 'aws_iam_role', 'this').name).toBe(`${expr('var.name')}-function`);
+    expect(lambda.role).toBe(expr('aws_iam_role.this.arn'));
+    expect(resource(functionModule, 'aws_iam_role_policy', 'app').policy).toBe(expr('var.policy_json'));
+  });
+
+  it('creates a function only once its role holds its policies (an event source mapping checks them)', () => {
+    expect(lambda.depends_on).toEqual(
+      expect.arrayContaining([
+        expr('aws_iam_role_policy.runtime'),
+        expr('aws_iam_role_policy.app'),
+        expr('aws_cloudwatch_log_group.this'),
+      ]),
+    );
   });
 
   it('uses the handler every bundle exports', () => {
@@ -157,53 +244,83 @@ describe('functions', async () => {
         names.filter((name) => !known.has(name)),
         fn.call,
       ).toEqual([]);
-      expect(names).toEqual(
+      expect(names, fn.call).toEqual(
         expect.arrayContaining([
           'TABLE_NAME',
           'REDIS_URL',
           'REDIS_MODE',
           'REDIS_AUTH_SECRET_ARN',
+          'CACHE_KEY_PREFIX',
           'METRICS_NAMESPACE',
           'SERVICE_NAME',
-          'DAX_ENDPOINT',
         ]),
       );
-      // DAX_ENDPOINT only when DAX is deployed.
-      expect(environment).toContain('var.dax_enabled ? { DAX_ENDPOINT = module.dax[0].endpoint_url } : {}');
+      // The same Redis user and key prefix for every function.
+      expect(environment, fn.call).toContain('CACHE_KEY_PREFIX      = var.cache_key_prefix');
+      expect(environment, fn.call).toContain('REDIS_URL             = module.cache.redis_url');
+      if (FUNCTION_ROLES[fn.call]?.dax) {
+        // DAX_ENDPOINT only when DAX is deployed.
+        expect(names).toContain('DAX_ENDPOINT');
+        expect(environment).toContain('var.dax_enabled ? { DAX_ENDPOINT = module.dax[0].endpoint_url } : {}');
+      } else {
+        expect(names, `${fn.call} goes to DynamoDB itself`).not.toContain('DAX_ENDPOINT');
+      }
       expect(await referencesIn(environment)).toContain('module.cache.auth_secret_arn');
     }
   });
 
-  it("passes every cache-policy knob config.ts reads, with the app's defaults and ranges", async () => {
-    const env = await terraformDir('environments/example');
-    const environment = String(moduleCall(env, 'api_function').environment);
-    const passed = new Map(
-      [...environment.matchAll(/\b(CACHE_[A-Z0-9_]+)\s*=\s*tostring\(var\.(\w+)\)/g)].map(
-        (match) => [match[1] as string, match[2] as string] as const,
-      ),
-    );
-    const policyKnobs = [...appEnvironmentVariables()].filter(
-      (name) => name.startsWith('CACHE_') && name !== 'CACHE_KEY_PREFIX',
-    );
-    expect([...passed.keys()].sort()).toEqual(
-      policyKnobs.filter((name) => !POLICY_LEFT_TO_THE_APP.has(name)).sort(),
-    );
+  it.each(Object.keys(FUNCTION_ROLES))(
+    "%s: passes every cache-policy knob config.ts reads that it needs, with the app's defaults and ranges",
+    async (call) => {
+      const env = await terraformDir('environments/example');
+      const environment = String(moduleCall(env, call).environment);
+      const passed = knobsPassed(environment);
+      const policyKnobs = [...appEnvironmentVariables()].filter(
+        (name) => name.startsWith('CACHE_') && name !== 'CACHE_KEY_PREFIX',
+      );
+      for (const knob of WRITE_SIDE_KNOBS) expect(policyKnobs, 'config.ts reads it').toContain(knob);
+      const needed = policyKnobs
+        .filter((name) => !POLICY_LEFT_TO_THE_APP.has(name))
+        .filter((name) => FUNCTION_ROLES[call]?.writeSide || !WRITE_SIDE_KNOBS.has(name));
+      expect([...passed.keys()].sort()).toEqual(needed.sort());
 
-    const appDefaults = loadConfig({});
-    for (const [name, variableName] of passed) {
-      const variable = env.variables.get(variableName);
-      expect(variable?.type, variableName).toBe(expr('number'));
-      // Leaving the variable alone deploys what the app does without the setting.
-      expect(loadConfig({ [name]: String(variable?.default) }), variableName).toEqual(appDefaults);
-      const rules = (variable?.validation ?? []) as Body[];
-      expect(rules, variableName).toHaveLength(1);
-      for (const value of PROBE_VALUES) {
-        // Terraform's tostring() writes these numbers as String() does.
-        expect(
-          validationAccepts(rules[0]?.condition, variableName, value),
-          `${variableName} = ${value}`,
-        ).toBe(appAccepts(name, String(value)));
+      const appDefaults = loadConfig({});
+      for (const [name, { variable: variableName, text }] of passed) {
+        const variable = env.variables.get(variableName);
+        // Leaving the variable alone deploys what the app does without the setting.
+        expect(loadConfig({ [name]: String(variable?.default) }), variableName).toEqual(appDefaults);
+        const rules = (variable?.validation ?? []) as Body[];
+        expect(rules, variableName).toHaveLength(1);
+        if (text) {
+          expect(variable?.type, variableName).toBe(expr('string'));
+          for (const value of STRING_PROBES) {
+            expect(
+              stringValidationAccepts(rules[0]?.condition, variableName, value),
+              `${variableName} = "${value}"`,
+            ).toBe(appAccepts(name, value));
+          }
+          continue;
+        }
+        expect(variable?.type, variableName).toBe(expr('number'));
+        for (const value of PROBE_VALUES) {
+          // Terraform's tostring() writes these numbers as String() does.
+          expect(
+            validationAccepts(rules[0]?.condition, variableName, value),
+            `${variableName} = ${value}`,
+          ).toBe(appAccepts(name, String(value)));
+        }
       }
+    },
+  );
+
+  it('passes every function the same cache policy variables', async () => {
+    const env = await terraformDir('environments/example');
+    const byFunction = Object.keys(FUNCTION_ROLES).map((call) =>
+      knobsPassed(String(moduleCall(env, call).environment)),
+    );
+    const writer = byFunction[1] as Map<string, { variable: string }>;
+    for (const passed of byFunction) {
+      for (const [name, { variable }] of passed) expect(variable, name).toBe(writer.get(name)?.variable);
     }
   });
 });

@@ -7,6 +7,7 @@ import {
   expr,
   moduleCall,
   policyStatements,
+  resource,
   stringList,
   terraformDir,
 } from './support/load-terraform.js';
@@ -28,6 +29,8 @@ const ALLOWED_WILDCARDS: Record<string, string> = {
     "terraform plan reads the stack's roles and their policies; the role names come from other modules, so it reads any role or customer policy of this account (IAM reads only).",
   'modules/pipeline:RefreshArtifactsBucket':
     'terraform plan refreshes the artifacts bucket: s3:GetBucket* stands for its ~15 configuration reads (policy, ACL, versioning, encryption, lifecycle, ...), on that one bucket only.',
+  'environments/example:ListTableStreams':
+    'dynamodb:ListStreams supports no resource-level permissions (AWS grants it on * in AWSLambdaDynamoDBExecutionRole, as the CDK does); it returns stream ARNs only. Reading records (GetRecords, GetShardIterator, DescribeStream) is limited to the table stream in ReadTableStream.',
   'environments/example:AccountManagesKeyThroughIam':
     'Key policy default statement: in a key policy * is this key, and kms:* for the account root delegates key access to IAM policies (without it the key is unmanageable).',
   'environments/example:CloudWatchLogsEncryptsLogGroups':
@@ -60,7 +63,62 @@ const POLICY_ATTRIBUTES: Record<string, string[]> = {
   aws_kms_key: ['policy'],
   aws_s3_bucket_policy: ['policy'],
   aws_sns_topic_policy: ['policy'],
+  aws_sqs_queue_policy: ['policy'],
 };
+
+/** DynamoDB actions that read or change items (the data plane of the table itself, not its stream). */
+const ITEM_READS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:PartiQLSelect',
+];
+const ITEM_WRITES = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLInsert',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+];
+const STREAM_READS = [
+  'dynamodb:DescribeStream',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:ListStreams',
+];
+
+/** Every action of a function's policy document, wildcards spelt as written. */
+function actionsOf(document: Body): string[] {
+  return policyStatements(document).flatMap((statement) => stringList(statement.actions));
+}
+
+/** The statements of a policy document by sid. */
+function statementsBySid(document: Body): Record<string, Body> {
+  return Object.fromEntries(policyStatements(document).map((s) => [String(s.sid), s] as const));
+}
+
+/** The Redis token statements every function has, alike. */
+function expectRedisAuthentication(statements: Record<string, Body>): void {
+  expect(statements.ReadRedisAuthToken).toMatchObject({
+    actions: ['secretsmanager:GetSecretValue'],
+    resources: [expr('module.cache.auth_secret_arn')],
+  });
+  expect(statements.DecryptRedisAuthToken).toMatchObject({
+    actions: ['kms:Decrypt'],
+    resources: [expr('aws_kms_key.this.arn')],
+  });
+  expect(blocksOf(statements.DecryptRedisAuthToken as Body, 'condition')).toEqual([
+    {
+      test: 'StringEquals',
+      variable: 'kms:ViaService',
+      values: [`secretsmanager.${expr('var.aws_region')}.amazonaws.com`],
+    },
+  ]);
+}
 
 /**
  * An action or resource with a `*` outside its interpolations. `${x}:*` (the streams of one log group) and
@@ -196,5 +254,125 @@ describe('IAM: explicit actions on specific resources', async () => {
     expect(moduleCall(env, 'api_function').policy_json).toBe(
       expr('data.aws_iam_policy_document.api_function.json'),
     );
+  });
+
+  it('gives the writer GetItem, PutItem and DeleteItem on the table only, and what Redis authentication needs', async () => {
+    const env = await terraformDir('environments/example');
+    const document = dataSource(env, 'aws_iam_policy_document', 'writer_function');
+    const statements = statementsBySid(document);
+    expect(Object.keys(statements).sort()).toEqual([
+      'DecryptRedisAuthToken',
+      'ReadRedisAuthToken',
+      'WriteProducts',
+    ]);
+    expect(statements.WriteProducts).toMatchObject({
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      resources: [expr('module.table.arn')],
+    });
+    expectRedisAuthentication(statements);
+    expect(document.dynamic, 'no DAX access').toBeUndefined();
+    expect(moduleCall(env, 'writer_function').policy_json).toBe(
+      expr('data.aws_iam_policy_document.writer_function.json'),
+    );
+  });
+
+  it('gives the stream function its stream, its failure queue (and key through SQS) and Redis, no item access', async () => {
+    const env = await terraformDir('environments/example');
+    const document = dataSource(env, 'aws_iam_policy_document', 'stream_function');
+    const statements = statementsBySid(document);
+    expect(Object.keys(statements).sort()).toEqual([
+      'DecryptRedisAuthToken',
+      'EncryptFailedBatchRecords',
+      'ListTableStreams',
+      'ReadRedisAuthToken',
+      'ReadTableStream',
+      'SendFailedBatchRecords',
+    ]);
+    expect(statements.ReadTableStream).toMatchObject({
+      actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+      resources: [expr('module.table.stream_arn')],
+    });
+    expect(statements.ListTableStreams).toMatchObject({
+      actions: ['dynamodb:ListStreams'],
+      resources: ['*'],
+    });
+    expect(statements.SendFailedBatchRecords).toMatchObject({
+      actions: ['sqs:SendMessage'],
+      resources: [expr('module.stream.failure_queue_arn')],
+    });
+    // SendMessage to a KMS-encrypted queue: SQS generates and decrypts data keys as the sender.
+    expect(statements.EncryptFailedBatchRecords).toMatchObject({
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: [expr('aws_kms_key.this.arn')],
+    });
+    expect(blocksOf(statements.EncryptFailedBatchRecords as Body, 'condition')).toEqual([
+      {
+        test: 'StringEquals',
+        variable: 'kms:ViaService',
+        values: [`sqs.${expr('var.aws_region')}.amazonaws.com`],
+      },
+    ]);
+    expectRedisAuthentication(statements);
+    expect(document.dynamic, 'no DAX access').toBeUndefined();
+    // The queue it sends to is the mapping's on-failure destination.
+    const stream = await terraformDir('modules/stream');
+    expect(stream.outputs.get('failure_queue_arn')?.value).toBe(expr('aws_sqs_queue.failures.arn'));
+  });
+
+  it('separates the roles: the reader cannot write, the writer cannot touch the stream, the stream function cannot touch items', async () => {
+    const env = await terraformDir('environments/example');
+    const actions = (name: string) => actionsOf(dataSource(env, 'aws_iam_policy_document', name));
+    const reader = actions('api_function');
+    const writer = actions('writer_function');
+    const stream = actions('stream_function');
+    for (const [name, granted] of [
+      ['api_function', reader],
+      ['writer_function', writer],
+      ['stream_function', stream],
+    ] as const) {
+      expect(
+        granted.filter((action) => action.includes('*')),
+        `${name}: no action wildcards`,
+      ).toEqual([]);
+      // Only the writer may create, replace or delete items; only the stream function reads the stream.
+      const writes = granted.filter((action) => ITEM_WRITES.includes(action));
+      expect(writes, name).toEqual(
+        name === 'writer_function' ? ['dynamodb:PutItem', 'dynamodb:DeleteItem'] : [],
+      );
+      const streamReads = granted.filter((action) => STREAM_READS.includes(action));
+      expect(streamReads.sort(), name).toEqual(name === 'stream_function' ? [...STREAM_READS].sort() : []);
+      const sends = granted.filter((action) => action.startsWith('sqs:'));
+      expect(sends, name).toEqual(name === 'stream_function' ? ['sqs:SendMessage'] : []);
+    }
+    expect(reader.filter((action) => action.startsWith('dynamodb:')).sort()).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+    ]);
+    expect(stream.filter((action) => ITEM_READS.includes(action))).toEqual([]);
+    expect(writer.filter((action) => ITEM_READS.includes(action))).toEqual(['dynamodb:GetItem']);
+    // No function policy names the table's stream except the stream function's.
+    for (const name of ['api_function', 'writer_function']) {
+      const text = JSON.stringify(dataSource(env, 'aws_iam_policy_document', name));
+      expect(text, name).not.toContain('stream_arn');
+      expect(text, name).not.toContain('module.stream.');
+    }
+  });
+
+  it('lets the failure queue be reached over TLS only, granting nothing by resource policy', async () => {
+    const stream = await terraformDir('modules/stream');
+    expect(resource(stream, 'aws_sqs_queue_policy', 'failures')).toMatchObject({
+      queue_url: expr('aws_sqs_queue.failures.id'),
+      policy: expr('data.aws_iam_policy_document.failures.json'),
+    });
+    const statements = policyStatements(dataSource(stream, 'aws_iam_policy_document', 'failures'));
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatchObject({
+      effect: 'Deny',
+      actions: ['sqs:*'],
+      resources: [expr('aws_sqs_queue.failures.arn')],
+    });
+    expect(blocksOf(statements[0] as Body, 'condition')).toEqual([
+      { test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] },
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Body, terraformDir } from './support/load-terraform.js';
 
-/** Folders whose `name` becomes (part of) an ElastiCache, DAX, VPC, API or pipeline identifier. */
+/** Folders whose `name` becomes (part of) an ElastiCache, DAX, VPC, API, queue or pipeline identifier. */
 const NAMED = [
   'environments/example',
   'modules/api',
@@ -9,6 +9,7 @@ const NAMED = [
   'modules/dax',
   'modules/network',
   'modules/pipeline',
+  'modules/stream',
 ];
 
 /** ElastiCache and DAX reject these: a trailing dash, two dashes in a row, a leading digit or capital. */

@@ -142,9 +142,15 @@ describe('network security', async () => {
       expr('module.network.redis_security_group_id'),
     ]);
     expect(moduleCall(env, 'dax').security_group_ids).toEqual([expr('module.network.dax_security_group_id')]);
-    expect(moduleCall(env, 'api_function').security_group_ids).toEqual([
-      expr('module.network.lambda_security_group_id'),
-    ]);
+    // Every function talks to Redis (and the writer to DynamoDB) from the private subnets, through the
+    // one Lambda group whose egress is Redis, the DynamoDB prefix list, Secrets Manager and DAX only.
+    // The stream's poller is Lambda's own; the function itself only reaches Redis and Secrets Manager.
+    for (const call of ['api_function', 'writer_function', 'stream_function']) {
+      expect(moduleCall(env, call).security_group_ids, call).toEqual([
+        expr('module.network.lambda_security_group_id'),
+      ]);
+      expect(moduleCall(env, call).subnet_ids, call).toBe(expr('module.network.private_subnet_ids'));
+    }
     expect(moduleCall(env, 'network').dax_port).toBe(expr('var.dax_enabled ? module.dax[0].port : null'));
     expect(stringList(moduleCall(env, 'network').redis_ports)).toEqual([expr('module.cache.ports')]);
   });

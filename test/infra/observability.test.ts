@@ -71,7 +71,9 @@ describe('dashboard and alarms', async () => {
     expect(widgetText).not.toMatch(/local\.app\.namespace|var\.metrics_namespace/);
     const text = `${widgetText}\n${stringsIn(observability.locals.get('cache_metric')).join('\n')}`;
     const namespaces = [...text.matchAll(/"([A-Za-z0-9._-]+\/[A-Za-z0-9._/-]+)"/g)].map((match) => match[1]);
-    expect(new Set(namespaces)).toEqual(new Set(['AWS/ElastiCache', 'AWS/Lambda', 'AWS/ApiGateway']));
+    expect(new Set(namespaces)).toEqual(
+      new Set(['AWS/ElastiCache', 'AWS/Lambda', 'AWS/ApiGateway', 'AWS/SQS']),
+    );
   });
 
   it('keeps every dashboard line a list of its own', () => {
@@ -135,7 +137,9 @@ describe('dashboard and alarms', async () => {
   });
 
   it('sends every alarm to the SNS topic', () => {
-    for (const name of ['this', 'hit_ratio']) {
+    const alarmResources = [...(observability.resources.get('aws_cloudwatch_metric_alarm')?.keys() ?? [])];
+    expect(alarmResources.sort()).toEqual(['failure_queue', 'hit_ratio', 'this']);
+    for (const name of alarmResources) {
       const alarm = resource(observability, 'aws_cloudwatch_metric_alarm', name);
       expect(alarm.alarm_actions).toBe(expr('local.alarm_actions'));
     }
@@ -235,5 +239,71 @@ describe('dashboard and alarms', async () => {
     const environment = String(moduleCall(env, 'api_function').environment);
     expect(environment).toContain('METRICS_NAMESPACE     = var.metrics_namespace');
     expect(environment).toContain('SERVICE_NAME          = var.service_name');
+  });
+
+  it('charts the write path and the stream: writes, cache maintenance, records, iterator age, failure queue', async () => {
+    for (const metric of [
+      METRIC.productWrites,
+      METRIC.writePreconditionFailures,
+      METRIC.cacheWriteThroughs,
+      METRIC.cacheWritesSuperseded,
+      METRIC.cacheInvalidations,
+      METRIC.cacheMaintenanceErrors,
+      METRIC.streamRecords,
+      METRIC.streamRecordFailures,
+    ]) {
+      expect(widgetText).toContain(`local.app_metric["${metric}"]`);
+    }
+    expect(widgetText).toContain(
+      '[for f in var.stream_function_names : ["AWS/Lambda", "IteratorAge", "FunctionName", f, { stat = "Maximum", yAxis = "right" }]]',
+    );
+    expect(widgetText).toContain(
+      '[for q in var.failure_queue_names : ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q]]',
+    );
+    const env = await terraformDir('environments/example');
+    const call = moduleCall(env, 'observability');
+    // Duration, errors and throttles (charted and alarmed) of every function.
+    expect(call.function_names).toEqual([
+      expr('module.api_function.function_name'),
+      expr('module.writer_function.function_name'),
+      expr('module.stream_function.function_name'),
+    ]);
+    expect(call.stream_function_names).toEqual([expr('module.stream_function.function_name')]);
+    expect(call.failure_queue_names).toEqual([expr('module.stream.failure_queue_name')]);
+  });
+
+  it('alarms when the stream falls behind, when a batch is given up on and when a write cannot maintain the cache', () => {
+    expect(alarms).toContain(`"${expr('f')}-iterator-age" = {`);
+    expect(alarms).toMatch(
+      /namespace\s+= "AWS\/Lambda", metric = "IteratorAge", dimensions = tomap\(\{ FunctionName = f \}\)\s+statistic\s+= "Maximum", extended = null, comparison = "GreaterThanThreshold", threshold = var\.stream_iterator_age_alarm_ms/,
+    );
+    expect(alarms).toContain('for f in var.stream_function_names');
+    expect(observability.variables.get('stream_iterator_age_alarm_ms')?.default).toBe(60000);
+
+    const body = alarmBody(alarms, 'cache-maintenance-errors');
+    expect(body).toContain(
+      `namespace   = var.metrics_namespace, metric = "${METRIC.cacheMaintenanceErrors}", dimensions = tomap({ service = var.service_name })`,
+    );
+    expect(body).toContain(
+      'statistic   = "Sum", extended = null, comparison = "GreaterThanThreshold", threshold = 0',
+    );
+
+    // Any message in the on-failure queue; SQS publishes nothing for a queue idle six hours, even a
+    // non-empty one, so missing data must not clear the alarm.
+    const queue = resource(observability, 'aws_cloudwatch_metric_alarm', 'failure_queue');
+    expect(queue).toMatchObject({
+      for_each: expr('toset(var.failure_queue_names)'),
+      namespace: 'AWS/SQS',
+      metric_name: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: expr('each.value') },
+      statistic: 'Maximum',
+      comparison_operator: 'GreaterThanThreshold',
+      threshold: 0,
+      evaluation_periods: 1,
+      datapoints_to_alarm: 1,
+      treat_missing_data: 'ignore',
+      alarm_actions: expr('local.alarm_actions'),
+      ok_actions: expr('local.alarm_actions'),
+    });
   });
 });

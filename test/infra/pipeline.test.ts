@@ -233,9 +233,15 @@ describe('pipeline', async () => {
       'dynamodb:Query',
       'logs:GetLogEvents',
       'secretsmanager:GetSecretValue',
+      'sqs:ReceiveMessage',
+      'dynamodb:GetRecords',
       '*',
     ]) {
       expect(actions, forbidden).not.toContain(forbidden);
+    }
+    // The write side's resources refresh too: the stream's event source mapping and its failure queue.
+    for (const needed of ['lambda:GetEventSourceMapping', 'sqs:GetQueueAttributes', 'sqs:ListQueueTags']) {
+      expect(actions, needed).toContain(needed);
     }
     expect(actions.filter((action) => action.endsWith(':*'))).toEqual([]);
     const regional = statements.find((statement) => statement.sid === 'RefreshStackResources');

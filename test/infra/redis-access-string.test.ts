@@ -88,7 +88,7 @@ const entryOf = (val: string, ver: number) => encodeEntry({ ver, val, soft: Date
  * Runs every step of the app's store protocol on one item, as the functions' user, checking each answer:
  * a miss (GET), the lease (ACQUIRE), a fill (FILL), a hit, an early refresh that sees the entry and is
  * refused an older version, an invalidation (INVALIDATE, which raises the fence), and the fenced lease
- * and fill after it. Each step but GET is one of the adapter's Lua scripts, so this proves the scripts'
+ * and fill after it, then a write-through (WRITE_THROUGH, the write side's step). Each step but GET is one of the adapter's Lua scripts, so this proves the scripts'
  * own GET, SET and UNLINK calls on the entry, lease and fence keys too.
  */
 async function runStoreProtocol(store: CacheStore, keys: ItemKeys, val: string): Promise<void> {
@@ -128,6 +128,24 @@ async function runStoreProtocol(store: CacheStore, keys: ItemKeys, val: string):
     'STORED',
   );
   expect(decodeEntry(String(await store.get(keys.entry)))).toMatchObject({ ver: 2, val });
+
+  // The writer's and the stream function's step (same user, same prefix): a newer version is written
+  // through and raises the fence; the same version again is superseded.
+  const written = entryOf(`${val}-written`, 3);
+  expect(
+    await store.writeThrough(keys, { entry: written, version: 3, ttlMs: TTL_MS, fenceTtlMs: TTL_MS }),
+  ).toBe('STORED');
+  expect(await store.get(keys.entry)).toBe(written);
+  expect(await store.get(keys.fence)).toBe('3');
+  expect(
+    await store.writeThrough(keys, {
+      entry: entryOf('late', 3),
+      version: 3,
+      ttlMs: TTL_MS,
+      fenceTtlMs: TTL_MS,
+    }),
+  ).toBe('SUPERSEDED');
+  expect(await store.get(keys.entry)).toBe(written);
 }
 
 /** Every store operation on `keys` (or only its scripts), each expected to be refused by the ACL (NOPERM). */
@@ -141,6 +159,11 @@ async function expectEveryOperationRefused(
     ['acquire', () => store.acquire(keys, { token: 't', leaseTtlMs: TTL_MS, staleAtMs: Date.now() })],
     ['fill', () => store.fill(keys, { token: 't', entry: entryOf('v', 1), ttlMs: TTL_MS, version: 1 })],
     ['invalidate', () => store.invalidate(keys, { version: 1, fenceTtlMs: TTL_MS })],
+    [
+      'writeThrough',
+      () =>
+        store.writeThrough(keys, { entry: entryOf('v', 1), version: 1, ttlMs: TTL_MS, fenceTtlMs: TTL_MS }),
+    ],
   ];
   const operations = scriptsOnly ? all.filter(([name]) => name !== 'get') : all;
   for (const [name, operation] of operations) {
@@ -180,7 +203,7 @@ describe('Redis access string of the functions user (real redis-server)', () => 
     expect(access.rules.some((rule) => rule.startsWith('+@'))).toBe(false);
   });
 
-  it("lets the app's own adapter connect (HELLO 3 AUTH, INFO ready check) and get, acquire, fill and invalidate under the prefix", async () => {
+  it("lets the app's own adapter connect (HELLO 3 AUTH, INFO ready check) and get, acquire, fill, invalidate and write through under the prefix", async () => {
     const keys = itemKeys(access.prefix, 'x');
     expect(keys).toEqual({
       entry: `${access.prefix}:p:{x}`,
@@ -200,7 +223,8 @@ describe('Redis access string of the functions user (real redis-server)', () => 
       const [, made, rejected, failed] = line.exec(stats) ?? [];
       return { calls: Number(made ?? 0), refused: Number(rejected ?? 0) + Number(failed ?? 0) };
     };
-    expect(calls('eval')).toEqual({ calls: 3, refused: 0 });
+    // Four scripts: acquire, fill, invalidate, write-through.
+    expect(calls('eval')).toEqual({ calls: 4, refused: 0 });
     expect(calls('evalsha').calls).toBeGreaterThan(0);
     expect(calls('evalsha').refused).toBe(0);
     expect(calls('get').refused).toBe(0);

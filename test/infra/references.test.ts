@@ -152,6 +152,7 @@ describe('Terraform references', async () => {
       'modules/network',
       'modules/observability',
       'modules/pipeline',
+      'modules/stream',
       'modules/table',
     ]);
   });

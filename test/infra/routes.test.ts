@@ -19,8 +19,9 @@ interface TerraformRoute {
   authorization: string;
 }
 
-const routeKey = (route: { method: string; path: string; authorization: string }) =>
-  `${route.method} ${route.path} ${route.authorization}`;
+/** Method, path, authorization and the function (so the role) that serves it. */
+const routeKey = (route: { method: string; path: string; authorization: string; function: string }) =>
+  `${route.method} ${route.path} ${route.authorization} ${route.function}`;
 
 describe('API Gateway routes', async () => {
   const env = await terraformDir('environments/example');
@@ -48,6 +49,35 @@ describe('API Gateway routes', async () => {
       const callName = /^\$\{module\.(\w+)\.invoke_arn\}$/.exec(invokeArn)?.[1] ?? '';
       expect(await moduleSource(env, moduleCall(env, callName))).toBe(functionModule);
     }
+  });
+
+  it('requires IAM (SigV4) authorization on every route that changes data, and routes it to the writer', () => {
+    const writes = declared.filter((route) => route.method !== 'GET' && route.method !== 'HEAD');
+    expect(writes.map((route) => route.method).sort()).toEqual(['DELETE', 'PUT']);
+    for (const route of writes) {
+      expect(route, `${route.method} ${route.path}`).toMatchObject({
+        authorization: 'AWS_IAM',
+        function: 'writer',
+      });
+    }
+    // The read function, whose role can only read, serves no write.
+    expect(declared.filter((route) => route.function === 'api').map((route) => route.method)).toEqual([
+      'GET',
+    ]);
+    expect(String(((call.functions as Body).writer as Body).invoke_arn)).toBe(
+      expr('module.writer_function.invoke_arn'),
+    );
+  });
+
+  it('gives the writer one Lambda permission per write route through the routes, and redeploys on new ones', () => {
+    const permission = resource(api, 'aws_lambda_permission', 'this');
+    expect(permission.function_name).toBe(expr('var.functions[each.value.function].function_name'));
+    const deployment = resource(api, 'aws_api_gateway_deployment', 'this');
+    const trigger = String(only(deployment.triggers ? [deployment.triggers] : []).redeployment);
+    expect(trigger).toContain('[for method in aws_api_gateway_method.this : method.id]');
+    expect(trigger).toContain(
+      '[for integration in aws_api_gateway_integration.this : [integration.id, integration.uri]]',
+    );
   });
 
   it('fits every route path into the resource tree the module builds (at most four segments)', () => {

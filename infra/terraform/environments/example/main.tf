@@ -12,16 +12,20 @@ locals {
 
   # Mirror of src/http/routes.ts (test/infra/routes.test.ts keeps the two equal). `function` is a
   # key of the functions map passed to the API module.
+  # Writes require SigV4-signed callers allowed execute-api:Invoke (product_write_invoke_arns).
   routes = [
     { method = "GET", path = "/product/{productId}", function = "api", authorization = "NONE" },
+    { method = "PUT", path = "/product/{productId}", function = "writer", authorization = "AWS_IAM" },
+    { method = "DELETE", path = "/product/{productId}", function = "writer", authorization = "AWS_IAM" },
   ]
 }
 
 # ---------------------------------------------------------------- encryption key
 
-# One customer managed key for the stack's secrets, cache, logs, alarm topic and pipeline artifacts.
+# One customer managed key for the stack's secrets, cache, logs, alarm topic, stream failure queue and
+# pipeline artifacts.
 resource "aws_kms_key" "this" {
-  description         = "${var.name}: Redis token, cache at rest, logs, alarm topic, pipeline artifacts"
+  description         = "${var.name}: Redis token, cache at rest, logs, alarm topic, stream failure queue, pipeline artifacts"
   enable_key_rotation = true
   policy              = data.aws_iam_policy_document.kms.json
 }
@@ -210,6 +214,190 @@ module "api_function" {
   )
 }
 
+# The writer serves PUT and DELETE: it reads an item's current version (consistently) and writes or
+# deletes it under a condition. No Query, Scan, UpdateItem or batch writes, no stream access.
+data "aws_iam_policy_document" "writer_function" {
+  statement {
+    sid       = "WriteProducts"
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]
+    resources = [module.table.arn]
+  }
+
+  statement {
+    sid       = "ReadRedisAuthToken"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [module.cache.auth_secret_arn]
+  }
+
+  statement {
+    sid       = "DecryptRedisAuthToken"
+    actions   = ["kms:Decrypt"]
+    resources = [aws_kms_key.this.arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["secretsmanager.${var.aws_region}.amazonaws.com"]
+    }
+  }
+}
+
+# Writes go straight to DynamoDB, not through DAX: the writer gets no DAX_ENDPOINT and no dax:*
+# actions (see the README's DAX section for what that means for DAX's own item cache).
+module "writer_function" {
+  source = "../../modules/function"
+
+  name        = "${var.name}-writer"
+  description = "Aside writes: PUT and DELETE /product/{productId}, then the cache (write-through or invalidate)"
+  source_dir  = "${var.build_dir}/functions/writer"
+  handler     = "index.handler"
+  memory_size = var.writer_memory_mb
+  # Under API Gateway's 29 s, like the read API.
+  timeout_seconds                = 10
+  reserved_concurrent_executions = var.writer_reserved_concurrency
+  policy_json                    = data.aws_iam_policy_document.writer_function.json
+  subnet_ids                     = module.network.private_subnet_ids
+  security_group_ids             = [module.network.lambda_security_group_id]
+  log_retention_days             = var.log_retention_days
+  kms_key_arn                    = aws_kms_key.this.arn
+
+  # The same cache policy as the readers (the entries it writes live as theirs do), and the write side.
+  environment = merge(
+    {
+      TABLE_NAME            = module.table.name
+      REDIS_URL             = module.cache.redis_url
+      REDIS_MODE            = module.cache.redis_mode
+      REDIS_AUTH_SECRET_ARN = module.cache.auth_secret_arn
+      CACHE_KEY_PREFIX      = var.cache_key_prefix
+      METRICS_NAMESPACE     = var.metrics_namespace
+      SERVICE_NAME          = var.service_name
+      LOG_LEVEL             = var.log_level
+    },
+    {
+      CACHE_TTL_SECONDS          = tostring(var.cache_ttl_seconds)
+      CACHE_TTL_JITTER_PERCENT   = tostring(var.cache_ttl_jitter_percent)
+      CACHE_GRACE_SECONDS        = tostring(var.cache_grace_seconds)
+      CACHE_NEGATIVE_TTL_SECONDS = tostring(var.cache_negative_ttl_seconds)
+      CACHE_LEASE_WAIT_MS        = tostring(var.cache_lease_wait_ms)
+      CACHE_EARLY_REFRESH_BETA   = tostring(var.cache_early_refresh_beta)
+    },
+    {
+      CACHE_WRITE_MODE   = var.cache_write_mode
+      CACHE_FENCE_TTL_MS = tostring(var.cache_fence_ttl_ms)
+    },
+  )
+}
+
+# The stream function applies the table's stream records to the cache. It reads the stream (Lambda's
+# poller does, with this role), sends records of failed batches to the failure queue, and reads no
+# item: the images arrive in the records. The table is encrypted with the AWS managed key, so reading
+# its stream needs no KMS permission; give kms:Decrypt on the table's key here if you pass one.
+data "aws_iam_policy_document" "stream_function" {
+  statement {
+    sid       = "ReadTableStream"
+    actions   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
+    resources = [module.table.stream_arn]
+  }
+
+  statement {
+    sid       = "ListTableStreams"
+    actions   = ["dynamodb:ListStreams"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "SendFailedBatchRecords"
+    actions   = ["sqs:SendMessage"]
+    resources = [module.stream.failure_queue_arn]
+  }
+
+  statement {
+    sid       = "EncryptFailedBatchRecords"
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [aws_kms_key.this.arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["sqs.${var.aws_region}.amazonaws.com"]
+    }
+  }
+
+  statement {
+    sid       = "ReadRedisAuthToken"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [module.cache.auth_secret_arn]
+  }
+
+  statement {
+    sid       = "DecryptRedisAuthToken"
+    actions   = ["kms:Decrypt"]
+    resources = [aws_kms_key.this.arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["secretsmanager.${var.aws_region}.amazonaws.com"]
+    }
+  }
+}
+
+module "stream_function" {
+  source = "../../modules/function"
+
+  name        = "${var.name}-stream"
+  description = "Aside stream: applies the table's changes (any writer's) to the cache, in order per item"
+  source_dir  = "${var.build_dir}/functions/stream"
+  handler     = "index.handler"
+  memory_size = var.stream_memory_mb
+  # A whole batch must fit: one Redis script per record, each bounded by REDIS_COMMAND_TIMEOUT_MS.
+  timeout_seconds    = 60
+  policy_json        = data.aws_iam_policy_document.stream_function.json
+  subnet_ids         = module.network.private_subnet_ids
+  security_group_ids = [module.network.lambda_security_group_id]
+  log_retention_days = var.log_retention_days
+  kms_key_arn        = aws_kms_key.this.arn
+
+  environment = merge(
+    {
+      TABLE_NAME            = module.table.name
+      REDIS_URL             = module.cache.redis_url
+      REDIS_MODE            = module.cache.redis_mode
+      REDIS_AUTH_SECRET_ARN = module.cache.auth_secret_arn
+      CACHE_KEY_PREFIX      = var.cache_key_prefix
+      METRICS_NAMESPACE     = var.metrics_namespace
+      SERVICE_NAME          = var.service_name
+      LOG_LEVEL             = var.log_level
+    },
+    {
+      CACHE_TTL_SECONDS          = tostring(var.cache_ttl_seconds)
+      CACHE_TTL_JITTER_PERCENT   = tostring(var.cache_ttl_jitter_percent)
+      CACHE_GRACE_SECONDS        = tostring(var.cache_grace_seconds)
+      CACHE_NEGATIVE_TTL_SECONDS = tostring(var.cache_negative_ttl_seconds)
+      CACHE_LEASE_WAIT_MS        = tostring(var.cache_lease_wait_ms)
+      CACHE_EARLY_REFRESH_BETA   = tostring(var.cache_early_refresh_beta)
+    },
+    {
+      CACHE_WRITE_MODE   = var.cache_write_mode
+      CACHE_FENCE_TTL_MS = tostring(var.cache_fence_ttl_ms)
+    },
+  )
+}
+
+# The table's stream → the stream function, with bounded retries and an encrypted failure queue.
+module "stream" {
+  source = "../../modules/stream"
+
+  name                       = var.name
+  stream_arn                 = module.table.stream_arn
+  function_name              = module.stream_function.function_name
+  batch_size                 = var.stream_batch_size
+  parallelization_factor     = var.stream_parallelization_factor
+  maximum_retry_attempts     = var.stream_maximum_retry_attempts
+  maximum_record_age_seconds = var.stream_maximum_record_age_seconds
+  kms_key_arn                = aws_kms_key.this.arn
+}
+
 # ---------------------------------------------------------------- API
 
 module "api" {
@@ -222,6 +410,10 @@ module "api" {
     api = {
       function_name = module.api_function.function_name
       invoke_arn    = module.api_function.invoke_arn
+    }
+    writer = {
+      function_name = module.writer_function.function_name
+      invoke_arn    = module.writer_function.invoke_arn
     }
   }
   throttling_rate_limit       = var.api_throttling_rate_limit
@@ -237,10 +429,13 @@ module "api" {
 module "observability" {
   source = "../../modules/observability"
 
-  name                  = var.name
-  metrics_namespace     = var.metrics_namespace
-  service_name          = var.service_name
-  function_names        = [module.api_function.function_name]
+  name              = var.name
+  metrics_namespace = var.metrics_namespace
+  service_name      = var.service_name
+  function_names    = [module.api_function.function_name, module.writer_function.function_name, module.stream_function.function_name]
+  # The stream consumer: its iterator age, and the queue of the batches it gave up on.
+  stream_function_names = [module.stream_function.function_name]
+  failure_queue_names   = [module.stream.failure_queue_name]
   api_name              = module.api.api_name
   api_stage             = module.api.stage_name
   cache_node_ids        = module.cache.node_ids

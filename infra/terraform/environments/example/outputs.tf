@@ -18,6 +18,38 @@ output "api_function_name" {
   value       = module.api_function.function_name
 }
 
+output "product_write_invoke_arns" {
+  description = "execute-api ARNs a caller's IAM policy must allow (execute-api:Invoke) to PUT and DELETE products."
+  value = [
+    for method in ["PUT", "DELETE"] : "${module.api.execution_arn}/${module.api.stage_name}/${method}/product/*"
+  ]
+}
+
+output "table_stream_arn" {
+  description = "ARN of the table's stream (NEW_AND_OLD_IMAGES), which the stream function consumes."
+  value       = module.table.stream_arn
+}
+
+output "writer_function_name" {
+  description = "Name of the writer function (PUT and DELETE)."
+  value       = module.writer_function.function_name
+}
+
+output "stream_function_name" {
+  description = "Name of the stream function."
+  value       = module.stream_function.function_name
+}
+
+output "stream_failure_queue_url" {
+  description = "SQS queue of the stream batches Lambda gave up on (metadata: shard and sequence numbers); an alarm fires when it holds a message."
+  value       = module.stream.failure_queue_url
+}
+
+output "stream_event_source_mapping_uuid" {
+  description = "UUID of the stream's event source mapping (aws lambda get-event-source-mapping --uuid)."
+  value       = module.stream.event_source_mapping_uuid
+}
+
 output "redis_url" {
   description = "REDIS_URL the functions use (reachable only from inside the VPC)."
   value       = module.cache.redis_url

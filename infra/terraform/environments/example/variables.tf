@@ -188,6 +188,28 @@ variable "cache_early_refresh_beta" {
   }
 }
 
+variable "cache_fence_ttl_ms" {
+  description = "CACHE_FENCE_TTL_MS (writer and stream functions): how long a write's fence lasts. While it does, fills read the item with ConsistentRead and no older version can be stored; keep it well past a load's duration and DynamoDB's replication lag."
+  type        = number
+  default     = 10000
+
+  validation {
+    condition     = var.cache_fence_ttl_ms >= 1 && var.cache_fence_ttl_ms <= 3600000 && floor(var.cache_fence_ttl_ms) == var.cache_fence_ttl_ms
+    error_message = "cache_fence_ttl_ms must be a whole number from 1 to 3600000 (an hour)."
+  }
+}
+
+variable "cache_write_mode" {
+  description = "CACHE_WRITE_MODE (writer and stream functions): write-through stores the new version in the cache; invalidate deletes the entry for the next read to fill. Both raise the fence."
+  type        = string
+  default     = "write-through"
+
+  validation {
+    condition     = contains(["write-through", "invalidate"], var.cache_write_mode)
+    error_message = "cache_write_mode must be write-through or invalidate."
+  }
+}
+
 variable "dax_enabled" {
   description = "Deploy a DAX cluster and point the functions' DynamoDB reads at it (DAX_ENDPOINT)."
   type        = bool
@@ -210,6 +232,48 @@ variable "api_reserved_concurrency" {
   description = "Reserved (and maximum) concurrency of the read API function; -1 for none. New accounts may have too small a concurrency quota to reserve any."
   type        = number
   default     = -1
+}
+
+variable "writer_memory_mb" {
+  description = "Memory of the writer function (PUT and DELETE), in MB."
+  type        = number
+  default     = 512
+}
+
+variable "writer_reserved_concurrency" {
+  description = "Reserved (and maximum) concurrency of the writer function; -1 for none."
+  type        = number
+  default     = -1
+}
+
+variable "stream_memory_mb" {
+  description = "Memory of the stream function, in MB."
+  type        = number
+  default     = 512
+}
+
+variable "stream_batch_size" {
+  description = "Most stream records per invocation of the stream function."
+  type        = number
+  default     = 100
+}
+
+variable "stream_parallelization_factor" {
+  description = "Batches processed at once per stream shard (1-10); modules/stream/main.tf explains the default 1."
+  type        = number
+  default     = 1
+}
+
+variable "stream_maximum_retry_attempts" {
+  description = "Retries of a failing stream batch before its records go to the failure queue."
+  type        = number
+  default     = 10
+}
+
+variable "stream_maximum_record_age_seconds" {
+  description = "Stream records older than this go to the failure queue instead of the function; keep it well above cache_ttl_seconds."
+  type        = number
+  default     = 3600
 }
 
 variable "api_stage_name" {

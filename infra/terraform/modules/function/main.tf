@@ -114,5 +114,7 @@ resource "aws_lambda_function" "this" {
   tags = var.tags
 
   # Lambda checks the ENI permissions when it creates a VPC function, and logs need their group.
-  depends_on = [aws_iam_role_policy.runtime, aws_cloudwatch_log_group.this]
+  # The app policy too: whatever uses this function's outputs (an event source mapping, which Lambda
+  # checks against the role's stream and destination permissions) then finds the role complete.
+  depends_on = [aws_iam_role_policy.runtime, aws_iam_role_policy.app, aws_cloudwatch_log_group.this]
 }

@@ -26,6 +26,8 @@ locals {
     "NegativeCacheHits", "LeaseWaits", "LeaseWaitTimeouts", "EarlyRefreshes",
     "CorruptCacheEntries", "FillsLeaseLost", "FillsSuperseded", "CacheStoreErrors",
     "SourceLoadLatency", "SourceErrors", "DynamoDBReadUnits",
+    "ProductWrites", "WritePreconditionFailures", "CacheWriteThroughs", "CacheWritesSuperseded",
+    "CacheInvalidations", "CacheMaintenanceErrors", "StreamRecords", "StreamRecordFailures",
   ]
   app_metric = { for name in local.app_metric_names : name => concat([local.app.namespace, name], local.app.dimensions) }
 
@@ -94,6 +96,36 @@ locals {
         concat(local.app_metric["SourceLoadLatency"], [{ label = "Load p99" }]),
         concat(local.app_metric["SourceErrors"], [{ stat = "Sum", label = "Load errors", yAxis = "right" }]),
       ]
+    },
+    {
+      # Writes through the API and what each did to the cache. Superseded: a newer version (or fence)
+      # was there already, as when two writers' cache steps land out of order. Maintenance errors:
+      # the write succeeded but Redis failed its cache step; the stream converges the entry.
+      title = "Writes: products written, 412s, cache write-throughs, superseded, invalidations, errors (count)"
+      stat  = "Sum"
+      metrics = [
+        local.app_metric["ProductWrites"],
+        local.app_metric["WritePreconditionFailures"],
+        local.app_metric["CacheWriteThroughs"],
+        local.app_metric["CacheWritesSuperseded"],
+        local.app_metric["CacheInvalidations"],
+        local.app_metric["CacheMaintenanceErrors"],
+      ]
+    },
+    {
+      # Records applied and failed (retried by Lambda from the first failure), and how far behind the
+      # newest record the stream function is.
+      title = "Stream: records applied, failed (count), iterator age (ms, right axis)"
+      stat  = "Sum"
+      metrics = concat(
+        [local.app_metric["StreamRecords"], local.app_metric["StreamRecordFailures"]],
+        [for f in var.stream_function_names : ["AWS/Lambda", "IteratorAge", "FunctionName", f, { stat = "Maximum", yAxis = "right" }]],
+      )
+    },
+    {
+      title   = "Stream batches given up on (messages in the failure queue)"
+      stat    = "Maximum"
+      metrics = [for q in var.failure_queue_names : ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q]]
     },
     { title = local.serverless ? "Cache data stored (bytes)" : "Cache memory used (%)", stat = "Maximum", metrics = local.cache_metric.memory },
     { title = "Cache evictions", stat = "Sum", metrics = local.cache_metric.evictions },
@@ -176,6 +208,11 @@ locals {
         namespace   = var.metrics_namespace, metric = "CorruptCacheEntries", dimensions = tomap({ service = var.service_name })
         statistic   = "Sum", extended = null, comparison = "GreaterThanThreshold", threshold = 0
       }
+      "cache-maintenance-errors" = {
+        description = "Writes succeeded but their cache step failed (Redis unreachable or failing): until the stream function applies them, reads may be served the previous version. Check Redis, then the stream's iterator age and failure queue."
+        namespace   = var.metrics_namespace, metric = "CacheMaintenanceErrors", dimensions = tomap({ service = var.service_name })
+        statistic   = "Sum", extended = null, comparison = "GreaterThanThreshold", threshold = 0
+      }
       "api-5xx" = {
         description = "The API answers with server errors."
         namespace   = "AWS/ApiGateway", metric = "5XXError", dimensions = tomap({ ApiName = var.api_name, Stage = var.api_stage })
@@ -202,6 +239,13 @@ locals {
         description = "${f}'s p99 duration is above ${var.function_p99_duration_alarm_ms} ms (slow Redis or DynamoDB, or cold starts)."
         namespace   = "AWS/Lambda", metric = "Duration", dimensions = tomap({ FunctionName = f })
         statistic   = null, extended = "p99", comparison = "GreaterThanThreshold", threshold = var.function_p99_duration_alarm_ms
+      }
+    }]...),
+    merge([for f in var.stream_function_names : {
+      "${f}-iterator-age" = {
+        description = "${f} is more than ${var.stream_iterator_age_alarm_ms} ms behind the table's stream: writes made outside the API reach the cache late (a failing batch being retried, throttling, or a slow Redis). Records older than the mapping's maximum age are discarded to the failure queue."
+        namespace   = "AWS/Lambda", metric = "IteratorAge", dimensions = tomap({ FunctionName = f })
+        statistic   = "Maximum", extended = null, comparison = "GreaterThanThreshold", threshold = var.stream_iterator_age_alarm_ms
       }
     }]...),
     merge([for node in var.cache_node_ids : {
@@ -275,6 +319,31 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   treat_missing_data = "notBreaching"
   alarm_actions      = local.alarm_actions
   ok_actions         = local.alarm_actions
+
+  tags = var.tags
+}
+
+# A message in a failure queue is a stream batch Lambda gave up on: those writes never reached the
+# cache (README.md, Deploy to AWS, says what to do). One datapoint is enough. SQS stops publishing a
+# queue's metrics after six hours without API calls even while it holds messages, so missing data keeps
+# the alarm in its state ("ignore") instead of clearing it.
+resource "aws_cloudwatch_metric_alarm" "failure_queue" {
+  for_each = toset(var.failure_queue_names)
+
+  alarm_name          = "${var.name}-${each.value}-messages"
+  alarm_description   = "${each.value} holds stream batches Lambda gave up on (retries or record age exhausted): their writes never reached the cache. Read the messages, fix the cause, then drop the affected entries (README.md, Deploy to AWS)."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = each.value }
+  statistic           = "Maximum"
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  period              = 60
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  treat_missing_data  = "ignore"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
 
   tags = var.tags
 }

@@ -20,6 +20,29 @@ variable "function_names" {
   type        = list(string)
 }
 
+variable "stream_function_names" {
+  description = "Functions fed by a stream event source mapping: their IteratorAge is charted and alarmed on. Also list them in function_names."
+  type        = list(string)
+  default     = []
+}
+
+variable "failure_queue_names" {
+  description = "On-failure queues of event source mappings: any message in one raises an alarm."
+  type        = list(string)
+  default     = []
+}
+
+variable "stream_iterator_age_alarm_ms" {
+  description = "Alarm when a stream function's iterator age (how far behind the newest record it is) stays above this many milliseconds."
+  type        = number
+  default     = 60000
+
+  validation {
+    condition     = var.stream_iterator_age_alarm_ms > 0
+    error_message = "stream_iterator_age_alarm_ms must be positive."
+  }
+}
+
 variable "api_name" {
   description = "Name of the REST API (ApiName dimension)."
   type        = string
