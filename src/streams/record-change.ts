@@ -1,4 +1,5 @@
 import type { DynamoDBRecord } from 'aws-lambda';
+import { isTombstone } from '../adapters/dynamodb/tombstone.js';
 import type { ItemChange } from '../core/cache-maintenance.js';
 import type { Product } from '../products/product.js';
 import { itemFromImage, versionOfImage } from './stream-image.js';
@@ -25,6 +26,8 @@ export interface RecordChange {
  * - MODIFY with NEW.version ≤ OLD.version (unversioned writers: 0 → 0; a version kept or moved back by
  *   hand): invalidated, so the next read loads what the table holds.
  * - No new image (a stream not of NEW_AND_OLD_IMAGES): nothing to write, so invalidated.
+ * - A new image that is a tombstone (the API's DELETE): a deletion at the tombstone's version. A MODIFY
+ *   from a tombstone to a product (a re-create) follows the version rule like any other.
  */
 export function changeOfRecord(id: string, record: DynamoDBRecord): RecordChange {
   const { NewImage, OldImage } = record.dynamodb ?? {};
@@ -36,6 +39,10 @@ export function changeOfRecord(id: string, record: DynamoDBRecord): RecordChange
   // An INSERT replaces nothing (version 0); a MODIFY without its old image cannot prove it is newer.
   const replaced = record.eventName === 'INSERT' ? 0 : OldImage ? versionOfImage(OldImage) : undefined;
   const newer = replaced !== undefined && version > replaced;
-  const value = itemFromImage(NewImage) as unknown as Product;
-  return { change: { id, version, value }, mode: newer ? undefined : 'invalidate' };
+  const item = itemFromImage(NewImage);
+  if (isTombstone(item)) return { change: { id, version, value: null }, mode: undefined };
+  return {
+    change: { id, version, value: item as unknown as Product },
+    mode: newer ? undefined : 'invalidate',
+  };
 }

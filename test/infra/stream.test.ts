@@ -28,6 +28,13 @@ describe('the table stream and its consumer', async () => {
   const queue = resource(stream, 'aws_sqs_queue', 'failures');
   const call = moduleCall(env, 'stream');
 
+  it("expires the DELETE's tombstones by TTL on the attribute the writer sets", async () => {
+    const { EXPIRES_AT_ATTRIBUTE } = await import('../../src/adapters/dynamodb/tombstone.js');
+    expect(resource(table, 'aws_dynamodb_table', 'this').ttl).toEqual([
+      { attribute_name: EXPIRES_AT_ATTRIBUTE, enabled: true },
+    ]);
+  });
+
   it('streams both images of every change and outputs the stream ARN', () => {
     expect(resource(table, 'aws_dynamodb_table', 'this')).toMatchObject({
       stream_enabled: true,

@@ -47,6 +47,22 @@ describe('a stream record as a cache change', () => {
     });
   });
 
+  it("reads the API's DELETE (the item becomes a tombstone) as a deletion at the tombstone's version", () => {
+    const tomb = { productId: ID, version: 8, deleted: true, expiresAt: 1_764_316_800 };
+    expect(changeOf(modifyRecord(item(7), tomb))).toEqual({
+      change: { id: ID, version: 8, value: null },
+      mode: undefined,
+    });
+  });
+
+  it('writes a re-created item through over its tombstone when its version is larger', () => {
+    const tomb = { productId: ID, version: 8, deleted: true, expiresAt: 1_764_316_800 };
+    expect(changeOf(modifyRecord(tomb, item(9, 'Back')))).toMatchObject({
+      change: { version: 9, value: { name: 'Back' } },
+      mode: undefined,
+    });
+  });
+
   it('invalidates a REMOVE at the old version, a TTL deletion alike', () => {
     expect(changeOf(removeRecord(item(9)))).toEqual({
       change: { id: ID, version: 9, value: null },

@@ -24,6 +24,16 @@ export interface GetItemArrival {
 export interface DynamoDbFaultProxy {
   readonly endpoint: string;
   fault: DynamoDbFault;
+  /**
+   * When set, each GetItem's answer is held this many ms after DynamoDB gave it: the read happened, its
+   * reply is late, so the reader's fill comes late too.
+   */
+  getItemAnswerDelayMs: (() => number) | undefined;
+  /**
+   * When set, a request is held this many ms (by its X-Amz-Target, e.g. `DynamoDB_20120810.PutItem`)
+   * before it is forwarded: it reaches DynamoDB late, after whatever happened meanwhile.
+   */
+  forwardDelayMs: ((target: string) => number) | undefined;
   /** How many requests reached the proxy, faulted or not. */
   readonly requests: number;
   /** Every GetItem request that reached the proxy, in arrival order. */
@@ -67,6 +77,8 @@ export async function startDynamoDbFaultProxy(
   const proxy = {
     endpoint: '',
     fault: 'none' as DynamoDbFault,
+    getItemAnswerDelayMs: undefined as (() => number) | undefined,
+    forwardDelayMs: undefined as ((target: string) => number) | undefined,
     get requests() {
       return requests;
     },
@@ -84,12 +96,15 @@ export async function startDynamoDbFaultProxy(
     requests += 1;
     // The whole body is read before forwarding: it is small, and the count must not depend on the answer.
     const body = await readBody(incoming);
-    if (incoming.headers['x-amz-target'] === GET_ITEM_TARGET) {
+    const isGetItem = incoming.headers['x-amz-target'] === GET_ITEM_TARGET;
+    if (isGetItem) {
       const getItem = parseGetItem(body, keyName);
       getItemRequests.push(getItem);
       getItemArrivals.push({ request: getItem, attempt: attemptOf(incoming), receivedAt: performance.now() });
     }
     if (proxy.fault === 'hang') return;
+    const holdMs = proxy.forwardDelayMs?.(String(incoming.headers['x-amz-target'] ?? '')) ?? 0;
+    if (holdMs > 0) await new Promise((resolve) => setTimeout(resolve, holdMs));
     if (proxy.fault === 'throttle') {
       outgoing.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' }).end(THROTTLE_BODY);
       return;
@@ -103,8 +118,13 @@ export async function startDynamoDbFaultProxy(
         headers: incoming.headers,
       },
       (answer) => {
-        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(outgoing);
+        const pass = () => {
+          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(outgoing);
+        };
+        const delayMs = isGetItem ? (proxy.getItemAnswerDelayMs?.() ?? 0) : 0;
+        if (delayMs > 0) setTimeout(pass, delayMs);
+        else pass();
       },
     );
     forwarded.on('error', () => outgoing.destroy());

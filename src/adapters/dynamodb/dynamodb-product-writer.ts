@@ -1,5 +1,4 @@
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -19,42 +18,67 @@ import type {
 import { preconditionsHold } from '../../products/write-preconditions.js';
 import { versionOf } from './dynamodb-source.js';
 import { toSourceError } from './to-source-error.js';
+import { isTombstone, TOMBSTONE_ATTRIBUTE, tombstone } from './tombstone.js';
 
 export interface DynamoDbProductWriterOptions {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
   readonly clock?: Clock;
-  /** How many read-compute-write rounds a PUT tries before giving up under contention. */
+  /** How many read-compute-write rounds a write tries before giving up under contention. */
   readonly maxAttempts?: number;
+  /** Returns a number in [0, 1), for the jitter between rounds. */
+  readonly random?: () => number;
 }
 
 /** Each lost round means another writer committed, so N concurrent writers all finish within N rounds. */
 const DEFAULT_MAX_ATTEMPTS = 8;
+/** A lost round waits a random pause up to this, doubling, so contending writers spread out. */
+const FIRST_BACKOFF_CAP_MS = 4;
+const MAX_BACKOFF_CAP_MS = 64;
 
 /** The table's partition key, which StoredProduct names. */
 const KEY = 'productId';
 
-/** The item as a PUT found it: absent, or present with its raw `version` attribute (maybe absent). */
-type Current = { readonly exists: false } | { readonly exists: true; readonly version: unknown };
+/**
+ * The item as a write found it: absent, or present with its raw `version` attribute (maybe absent), and
+ * whether it is a tombstone (a deleted product, which reads as absent but keeps its version).
+ */
+type Current =
+  | { readonly exists: false }
+  | { readonly exists: true; readonly version: unknown; readonly tombstone: boolean };
+
+/** The product's version if it exists (tombstones do not), for the client's preconditions. */
+function liveVersion(current: Current): number | null {
+  return current.exists && !current.tombstone ? versionOf(current.version) : null;
+}
+
+/** The version the next write must exceed: the item's, tombstone or not. */
+function lastVersion(current: Current): number {
+  return current.exists ? versionOf(current.version) : 0;
+}
 
 /**
- * Versioned conditional writes (DESIGN.md section 5, invariant 5). A PUT reads the current version with
- * a consistent GetItem, computes `max(previous + 1, now)` and writes on condition that the version is
- * still the one it read, so of two concurrent writers exactly one wins each round; the loser re-reads
- * and tries again while the client's preconditions still hold. Because the version follows the clock,
- * a re-created item outranks its deleted self without a tombstone.
+ * Versioned conditional writes (DESIGN.md section 5, invariant 5). A write reads the current version with
+ * a consistent GetItem, computes `max(previous + 1, now)` and writes on condition that the item is still
+ * as it read it, so of two concurrent writers exactly one wins each round; the loser waits a jittered
+ * pause, re-reads and tries again while the client's preconditions still hold. A DELETE writes a
+ * tombstone (tombstone.ts) with its own version, so a re-created item outranks its deleted self even when
+ * versions ran ahead of the clock or a create's read saw the item absent before it was created and
+ * deleted again.
  */
 export class DynamoDbProductWriter implements ProductWriter {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
   readonly #clock: Clock;
   readonly #maxAttempts: number;
+  readonly #random: () => number;
 
   constructor(options: DynamoDbProductWriterOptions) {
     this.#client = options.client;
     this.#tableName = options.tableName;
     this.#clock = options.clock ?? systemClock;
     this.#maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    this.#random = options.random ?? Math.random;
   }
 
   async put(
@@ -62,18 +86,33 @@ export class DynamoDbProductWriter implements ProductWriter {
     attributes: ProductAttributes,
     preconditions: WritePreconditions,
   ): Promise<PutResult> {
+    return this.#contend(id, async (current) => {
+      if (!preconditionsHold(preconditions, liveVersion(current))) return { status: 'precondition-failed' };
+      const product: StoredProduct = { ...attributes, productId: id, version: this.#nextVersion(current) };
+      if (!(await this.#putIfUnchanged(product, current))) return undefined;
+      return { status: liveVersion(current) === null ? 'created' : 'replaced', product };
+    });
+  }
+
+  async delete(id: string, { ifMatch }: Pick<WritePreconditions, 'ifMatch'>): Promise<DeleteResult> {
+    return this.#contend(id, async (current) => {
+      const live = liveVersion(current);
+      if (live === null) return { status: ifMatch === undefined ? 'not-found' : 'precondition-failed' };
+      if (!preconditionsHold({ ifMatch }, live)) return { status: 'precondition-failed' };
+      const version = this.#nextVersion(current);
+      const gone = tombstone(KEY, id, version, this.#clock.now());
+      if (!(await this.#putIfUnchanged(gone, current))) return undefined;
+      return { status: 'deleted', version };
+    });
+  }
+
+  /** Runs read-decide-write rounds until `round` answers (undefined: another writer came first). */
+  async #contend<R>(id: string, round: (current: Current) => Promise<R | undefined>): Promise<R> {
     for (let attempt = 1; attempt <= this.#maxAttempts; attempt++) {
-      const current = await this.#readCurrent(id);
-      const previous = current.exists ? versionOf(current.version) : null;
-      if (!preconditionsHold(preconditions, previous)) return { status: 'precondition-failed' };
-      const product: StoredProduct = {
-        ...attributes,
-        productId: id,
-        version: Math.max((previous ?? 0) + 1, this.#clock.now()),
-      };
-      if (await this.#putIfUnchanged(product, current)) {
-        return { status: current.exists ? 'replaced' : 'created', product };
-      }
+      const result = await round(await this.#readCurrent(id));
+      if (result !== undefined) return result;
+      const capMs = Math.min(FIRST_BACKOFF_CAP_MS * 2 ** (attempt - 1), MAX_BACKOFF_CAP_MS);
+      await this.#clock.sleep(Math.round(this.#random() * capMs));
     }
     throw new SourceError(
       'SOURCE_UNAVAILABLE',
@@ -81,30 +120,8 @@ export class DynamoDbProductWriter implements ProductWriter {
     );
   }
 
-  async delete(id: string, { ifMatch }: Pick<WritePreconditions, 'ifMatch'>): Promise<DeleteResult> {
-    const versions = ifMatch === undefined || ifMatch === '*' ? undefined : [...new Set(ifMatch)];
-    if (versions?.length === 0) return { status: 'precondition-failed' };
-    const values = Object.fromEntries((versions ?? []).map((version, i) => [`:v${i}`, version]));
-    try {
-      const output = await this.#client.send(
-        new DeleteCommand({
-          TableName: this.#tableName,
-          Key: { [KEY]: id },
-          ConditionExpression: versions
-            ? `#version IN (${Object.keys(values).join(', ')})`
-            : 'attribute_exists(#key)',
-          ExpressionAttributeNames: versions ? { '#version': 'version' } : { '#key': KEY },
-          ExpressionAttributeValues: versions ? values : undefined,
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      return { status: 'deleted', version: versionOf(output.Attributes?.version) };
-    } catch (error) {
-      // An absent item fails the condition too: with If-Match that is a 412, without it a 404.
-      if (isConditionFailure(error))
-        return { status: ifMatch === undefined ? 'not-found' : 'precondition-failed' };
-      throw toSourceError(error, 'write');
-    }
+  #nextVersion(current: Current): number {
+    return Math.max(lastVersion(current) + 1, this.#clock.now());
   }
 
   async #readCurrent(id: string): Promise<Current> {
@@ -114,18 +131,19 @@ export class DynamoDbProductWriter implements ProductWriter {
           TableName: this.#tableName,
           Key: { [KEY]: id },
           ConsistentRead: true,
-          ProjectionExpression: '#key, #version',
-          ExpressionAttributeNames: { '#key': KEY, '#version': 'version' },
+          ProjectionExpression: '#key, #version, #deleted',
+          ExpressionAttributeNames: { '#key': KEY, '#version': 'version', '#deleted': TOMBSTONE_ATTRIBUTE },
         }),
       );
-      return output.Item ? { exists: true, version: output.Item.version } : { exists: false };
+      const item = output.Item;
+      return item ? { exists: true, version: item.version, tombstone: isTombstone(item) } : { exists: false };
     } catch (error) {
       throw toSourceError(error);
     }
   }
 
   /** Writes the item only if it is still as `current` found it; false when another write came first. */
-  async #putIfUnchanged(product: StoredProduct, current: Current): Promise<boolean> {
+  async #putIfUnchanged(item: Record<string, unknown>, current: Current): Promise<boolean> {
     const condition: Pick<
       PutCommandInput,
       'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
@@ -142,7 +160,7 @@ export class DynamoDbProductWriter implements ProductWriter {
             ExpressionAttributeValues: { ':previous': current.version },
           };
     try {
-      await this.#client.send(new PutCommand({ TableName: this.#tableName, Item: product, ...condition }));
+      await this.#client.send(new PutCommand({ TableName: this.#tableName, Item: item, ...condition }));
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;

@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { LoadOptions, Source, SourceRecord } from '../../core/source.js';
 import { toJsonSafe } from './json-safe-values.js';
 import { toSourceError } from './to-source-error.js';
+import { isTombstone } from './tombstone.js';
 
 export interface DynamoDbSourceOptions {
   readonly client: DynamoDBDocumentClient;
@@ -35,7 +36,7 @@ export class DynamoDbSource<T> implements Source<T> {
       );
       const units = output.ConsumedCapacity?.CapacityUnits;
       if (units !== undefined) onReadUnits?.(units);
-      if (!output.Item) return null;
+      if (!output.Item || isTombstone(output.Item)) return null;
       return { value: toJsonSafe(output.Item) as T, version: versionOf(output.Item.version) };
     } catch (error) {
       throw toSourceError(error);

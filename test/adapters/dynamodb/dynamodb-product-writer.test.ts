@@ -32,6 +32,8 @@ describe('DynamoDbProductWriter against dynalite', () => {
       }),
       tableName: TABLE,
       clock: writerClock,
+      // No pause between lost rounds: with the clock standing still, versions stay exactly predictable.
+      random: () => 0,
     });
 
   const stored = async (id: string) =>
@@ -77,16 +79,36 @@ describe('DynamoDbProductWriter against dynalite', () => {
       expect(await stored(id)).toEqual({ ...LAMP, productId: id, version: clock.now() });
     });
 
-    it('gives a re-created item a version above its deleted self, without a tombstone', async () => {
+    it('gives a re-created item a version above its deleted self, even when versions ran ahead of the clock', async () => {
       const id = freshId();
       // A burst of writes within one millisecond pushes the version ahead of the clock.
       for (let i = 0; i < 3; i++) await writer.put(id, LAMP, {});
       const deleted = await writer.delete(id, {});
-      expect(deleted).toEqual({ status: 'deleted', version: clock.now() + 2 });
-      clock.advance(5);
+      // The delete is a change with a version of its own, kept by the tombstone.
+      expect(deleted).toEqual({ status: 'deleted', version: clock.now() + 3 });
+      expect(await stored(id)).toMatchObject({ productId: id, deleted: true, version: clock.now() + 3 });
       const recreated = await writer.put(id, LAMP, {});
       expect(recreated.status).toBe('created');
-      expect(versionOf(recreated)).toBeGreaterThan(clock.now() - 5 + 2);
+      expect(versionOf(recreated)).toBe(clock.now() + 4);
+    });
+
+    it('cannot land a create whose read saw the item absent after it was created and deleted again (ABA)', async () => {
+      const id = freshId();
+      const slow = await writerVia(proxy.endpoint);
+      proxy.forwardDelayMs = (target) => (target.endsWith('.PutItem') ? 300 : 0);
+      try {
+        const late = slow.put(id, { ...LAMP, writer: 'late' }, {});
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const created = versionOf(await writer.put(id, LAMP, {}));
+        const deleted = await writer.delete(id, {});
+        expect(deleted).toEqual({ status: 'deleted', version: created + 1 });
+        const landed = await late;
+        // Its first round found the tombstone where it expected nothing; it re-read and wrote above it.
+        expect(landed.status).toBe('created');
+        expect(versionOf(landed)).toBeGreaterThan(created + 1);
+      } finally {
+        proxy.forwardDelayMs = undefined;
+      }
     });
 
     it('replaces an item written without a version, counting it as version 0', async () => {
@@ -205,12 +227,13 @@ describe('DynamoDbProductWriter against dynalite', () => {
       });
     });
 
-    it('DELETE answers not-found for an absent item, and deletes returning the deleted version', async () => {
+    it('DELETE answers not-found for an absent item, and leaves a tombstone with the next version', async () => {
       const id = freshId();
       expect(await writer.delete(id, {})).toEqual({ status: 'not-found' });
       const version = versionOf(await writer.put(id, LAMP, {}));
-      expect(await writer.delete(id, {})).toEqual({ status: 'deleted', version });
-      expect(await stored(id)).toBeUndefined();
+      expect(await writer.delete(id, {})).toEqual({ status: 'deleted', version: version + 1 });
+      expect(await stored(id)).toMatchObject({ productId: id, version: version + 1, deleted: true });
+      expect(await writer.delete(id, {})).toEqual({ status: 'not-found' });
     });
 
     it('DELETE with If-Match deletes only the listed versions; absent is a failed precondition', async () => {
@@ -221,7 +244,7 @@ describe('DynamoDbProductWriter against dynalite', () => {
       expect(await stored(id)).toMatchObject({ version });
       expect(await writer.delete(id, { ifMatch: [version + 1, version] })).toEqual({
         status: 'deleted',
-        version,
+        version: version + 1,
       });
       expect(await writer.delete(id, { ifMatch: [version] })).toEqual({ status: 'precondition-failed' });
       expect(await writer.delete(id, { ifMatch: '*' })).toEqual({ status: 'precondition-failed' });

@@ -214,12 +214,13 @@ module "api_function" {
   )
 }
 
-# The writer serves PUT and DELETE: it reads an item's current version (consistently) and writes or
-# deletes it under a condition. No Query, Scan, UpdateItem or batch writes, no stream access.
+# The writer serves PUT and DELETE: it reads an item's current version (consistently) and puts the new
+# item, or a DELETE's tombstone, under a condition. No DeleteItem (tombstones expire by TTL), Query, Scan,
+# UpdateItem or batch writes, no stream access.
 data "aws_iam_policy_document" "writer_function" {
   statement {
     sid       = "WriteProducts"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
     resources = [module.table.arn]
   }
 
