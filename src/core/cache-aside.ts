@@ -28,9 +28,13 @@ export interface CacheRead<T> {
   readonly record: SourceRecord<T> | null;
 }
 
-/** A read's end, shared by every caller of one in-process flight; errors keep the outcome they had. */
+/**
+ * A read's end, shared by every caller of one in-process flight; errors keep the outcome they had.
+ * `overtaken`: the item changed while it was loaded (the fill was refused), so the answer is older than
+ * that change.
+ */
 type Settled<T> =
-  | { readonly read: CacheRead<T> }
+  | { readonly read: CacheRead<T>; readonly overtaken?: boolean }
   | { readonly outcome: CacheOutcome; readonly error: unknown };
 
 /**
@@ -92,12 +96,24 @@ export class CacheAside<T> {
             this.#refreshEarly(id, keys, decision.entry, decision.staleAtMs),
           ),
         );
-      case 'acquire':
+      case 'acquire': {
+        const joining = this.#flights.has(id);
         // A stale entry is served at once while this process already refreshes it, as across processes.
-        if (decision.stale && this.#flights.has(id))
-          return this.#answer(Promise.resolve(served('STALE', decision.stale)));
-        return this.#answer(this.#flights.run(id, () => this.#resolve(id, keys, decision.stale)));
+        if (decision.stale && joining) return this.#answer(Promise.resolve(served('STALE', decision.stale)));
+        const flight = this.#flights.run(id, () => this.#resolve(id, keys, decision.stale));
+        return this.#answer(joining ? this.#unlessOvertaken(flight, id, keys) : flight);
+      }
     }
+  }
+
+  /**
+   * A caller that joined a flight already under way may have started after a change the flight's load
+   * predates (a delete removes the entry, so the caller found nothing and joined). When the flight's
+   * fill was refused, that load is older than a change: the joiner resolves afresh instead.
+   */
+  async #unlessOvertaken(flight: Promise<Settled<T>>, id: string, keys: ItemKeys): Promise<Settled<T>> {
+    const settled = await flight;
+    return 'read' in settled && settled.overtaken ? this.#resolve(id, keys, undefined) : settled;
   }
 
   /** Counts the read once per caller, then answers or throws. */
@@ -175,8 +191,8 @@ export class CacheAside<T> {
       // Fail-safe: the stale entry is a better answer than an error.
       return stale ? served('STALE', stale) : { outcome: 'MISS', error };
     }
-    await this.#runner.fill(keys, token, loaded);
-    return { read: { outcome: 'MISS', record: loaded.record } };
+    const overtaken = await this.#runner.fill(keys, token, loaded);
+    return { read: { outcome: 'MISS', record: loaded.record }, overtaken };
   }
 
   /** Serves a fresh entry, refreshed ahead of its expiry if this caller wins the lease. */

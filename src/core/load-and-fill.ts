@@ -46,9 +46,10 @@ export class LoadAndFill<T> {
 
   /**
    * Stores what was loaded, found or not, if `token` still holds the lease. A refused or failed fill
-   * is reported and otherwise ignored: the caller answers with what it loaded either way.
+   * is reported; the caller answers with what it loaded either way. Resolves to whether the fill was
+   * refused: the item changed while it was loaded.
    */
-  async fill(keys: ItemKeys, token: string, { record, durationMs }: Loaded<T>): Promise<void> {
+  async fill(keys: ItemKeys, token: string, { record, durationMs }: Loaded<T>): Promise<boolean> {
     const { store, policy, clock, random, observer } = this.#deps;
     const lifetime = entryLifetime(policy, record !== null, random);
     const entry = encodeEntry({
@@ -66,8 +67,10 @@ export class LoadAndFill<T> {
       });
       if (result === 'LEASE_LOST') observer.onEvent('FILL_LEASE_LOST');
       if (result === 'SUPERSEDED') observer.onEvent('FILL_SUPERSEDED');
+      return result !== 'STORED';
     } catch (error) {
       observer.onStoreError('fill', error);
+      return false;
     }
   }
 }

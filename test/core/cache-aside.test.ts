@@ -173,6 +173,21 @@ describe('CacheAside', () => {
       expect((await cache.get('prod-0002')).outcome).toBe('HIT');
     });
 
+    it('does not hand a caller that joined after a change the older item the flight had loaded', async () => {
+      source.delayMs = 100;
+      const cache = engine();
+      const leader = cache.get('prod-0001');
+      await later(10);
+      source.put('prod-0001', { name: 'Desk lamp' }, 4);
+      await store.invalidate(KEYS, { version: 4, fenceTtlMs: 10_000 });
+      // Starts after the change was acknowledged: finds no entry and joins the flight under way.
+      const joiner = cache.get('prod-0001');
+      const [led, joined] = await settle([leader, joiner]);
+      expect(led?.record?.version).toBe(3);
+      expect(joined).toMatchObject({ outcome: 'MISS', record: { version: 4 } });
+      expect(source.consistentReads).toEqual([false, true]);
+    });
+
     it('coalesces concurrent misses in one process into one load', async () => {
       source.put('prod-0002', { name: 'Chair' });
       source.delayMs = 20;
