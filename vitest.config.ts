@@ -1,7 +1,13 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-/** Tests that start dozens of processes run alone, after these (vitest.processes.config.ts). */
-export const PROCESS_TESTS = 'test/stampede/**/*.test.ts';
+/**
+ * Tests that load the whole machine (dozens of processes, tens of thousands of operations) run alone,
+ * after the others (vitest.processes.config.ts).
+ */
+export const MACHINE_LOAD_TESTS = [
+  'test/stampede/**/*.test.ts',
+  'test/consistency/consistency-checker.test.ts',
+];
 
 export const SHARED_TEST_OPTIONS = {
   globalSetup: ['test/support/global-setup.ts'],
@@ -14,6 +20,6 @@ export default defineConfig({
   test: {
     ...SHARED_TEST_OPTIONS,
     include: ['test/**/*.test.ts'],
-    exclude: [...configDefaults.exclude, PROCESS_TESTS],
+    exclude: [...configDefaults.exclude, ...MACHINE_LOAD_TESTS],
   },
 });
