@@ -9,6 +9,10 @@ import { itemKeys } from '../../src/core/cache-keys.js';
 import { CacheMaintenance } from '../../src/core/cache-maintenance.js';
 import { type CachePolicy, DEFAULT_CACHE_POLICY } from '../../src/core/cache-policy.js';
 import { DYNALITE_CREDENTIALS } from '../../src/local/dynalite-server.js';
+import { createTelemetry } from '../../src/observability/telemetry.js';
+import type { Product } from '../../src/products/product.js';
+import { createStreamHandler } from '../../src/streams/stream-handler.js';
+import { modifyRecord, streamEvent } from '../fixtures/dynamodb-stream-event.js';
 import { type DynamoDbFaultProxy, startDynamoDbFaultProxy } from '../support/dynamodb-fault-proxy.js';
 import { GatedSource } from '../support/gated-source.js';
 import { type LocalDynamoDb, REGION, startLocalDynamoDb } from '../support/local-dynamodb.js';
@@ -229,6 +233,28 @@ describe.each(Object.keys(BACKENDS))('cache hazards on %s', (backendName) => {
       await first.store.close();
       await second.store.close();
     }
+  });
+
+  it('follows a write made outside the API through its stream record, versioned or not', async () => {
+    nextId();
+    const streamHandler = createStreamHandler({
+      maintenance: maintenance as unknown as CacheMaintenance<Product>,
+      telemetry: createTelemetry({ metricsNamespace: 'Aside', serviceName: 'aside', logLevel: 'SILENT' }),
+      keyConcurrency: 4,
+    });
+    await write(1);
+    expect(await cache.get(id)).toMatchObject({ outcome: 'HIT', record: { version: 1 } });
+    // Edited by hand in the console: the name changes, the version does not.
+    const edited = { ...item(1), name: 'edited by hand' };
+    await dynamo.documents.send(new PutCommand({ TableName: 'Products', Item: edited }));
+    expect(await streamHandler(streamEvent(modifyRecord(item(1), edited)))).toEqual({
+      batchItemFailures: [],
+    });
+    expect(await cache.get(id)).toMatchObject({ outcome: 'MISS', record: { value: edited } });
+    // Another service that does version its writes: written through.
+    await dynamo.documents.send(new PutCommand({ TableName: 'Products', Item: item(2) }));
+    await streamHandler(streamEvent(modifyRecord(edited, item(2))));
+    expect(await cache.get(id)).toMatchObject({ outcome: 'HIT', record: { version: 2 } });
   });
 
   it('answers 404 after a delete, and the re-created item outranks its deleted self', async () => {
