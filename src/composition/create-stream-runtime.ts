@@ -28,7 +28,12 @@ export async function createStreamRuntime(
     keyPrefix: config.cache.keyPrefix,
     policy: config.cache.policy,
   });
-  const handleBatch = createStreamHandler({ maintenance, telemetry, keyConcurrency: KEY_CONCURRENCY });
+  const handleBatch = createStreamHandler({
+    maintenance,
+    telemetry,
+    keyConcurrency: KEY_CONCURRENCY,
+    writeThroughMaxAgeMs: config.cache.policy.fenceTtlMs,
+  });
   return {
     handle: async (event) => {
       try {

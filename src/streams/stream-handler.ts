@@ -1,5 +1,6 @@
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { CacheMaintenance, MaintenanceResult } from '../core/cache-maintenance.js';
+import { type Clock, systemClock } from '../core/clock.js';
 import type { Telemetry } from '../observability/telemetry.js';
 import type { Product } from '../products/product.js';
 import { applyInKeyOrder, type KeyedStep } from './apply-in-key-order.js';
@@ -12,6 +13,13 @@ export interface StreamHandlerDependencies {
   readonly telemetry: Telemetry;
   /** How many keys are applied at once; the records of one key always run one after another. */
   readonly keyConcurrency: number;
+  /**
+   * Records older than this (the policy's fence TTL) only invalidate: the fence their change raised
+   * may be gone, and with the entry expired a write-through of a lagging record would put back an
+   * older version than the table's until the next record of the key arrives.
+   */
+  readonly writeThroughMaxAgeMs: number;
+  readonly clock?: Clock;
 }
 
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
@@ -27,6 +35,8 @@ export function createStreamHandler({
   maintenance,
   telemetry,
   keyConcurrency,
+  writeThroughMaxAgeMs,
+  clock = systemClock,
 }: StreamHandlerDependencies): StreamHandler {
   return async ({ Records: records }) => {
     const results: MaintenanceResult[] = [];
@@ -39,7 +49,8 @@ export function createStreamHandler({
       }
       const run = async () => {
         const { change, mode } = changeOfRecord(check.id, record);
-        results.push(await maintenance.apply(change, mode));
+        const lagging = recordAgeMs(record, clock.now()) > writeThroughMaxAgeMs;
+        results.push(await maintenance.apply(change, lagging ? 'invalidate' : mode));
       };
       steps.push({ key: check.id, position, run });
     }
@@ -53,4 +64,10 @@ export function createStreamHandler({
     // AWS always sends a sequence number; an empty identifier would make Lambda retry the whole batch.
     return { batchItemFailures: [{ itemIdentifier: records[failed]?.dynamodb?.SequenceNumber ?? '' }] };
   };
+}
+
+/** How long ago the change was made (Streams gives whole seconds); 0 when the record does not say. */
+function recordAgeMs(record: DynamoDBRecord, nowMs: number): number {
+  const seconds = record.dynamodb?.ApproximateCreationDateTime;
+  return seconds === undefined ? 0 : nowMs - seconds * 1000;
 }

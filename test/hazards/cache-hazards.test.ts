@@ -241,6 +241,7 @@ describe.each(Object.keys(BACKENDS))('cache hazards on %s', (backendName) => {
       maintenance: maintenance as unknown as CacheMaintenance<Product>,
       telemetry: createTelemetry({ metricsNamespace: 'Aside', serviceName: 'aside', logLevel: 'SILENT' }),
       keyConcurrency: 4,
+      writeThroughMaxAgeMs: POLICY.fenceTtlMs,
     });
     await write(1);
     expect(await cache.get(id)).toMatchObject({ outcome: 'HIT', record: { version: 1 } });
@@ -255,6 +256,24 @@ describe.each(Object.keys(BACKENDS))('cache hazards on %s', (backendName) => {
     await dynamo.documents.send(new PutCommand({ TableName: 'Products', Item: item(2) }));
     await streamHandler(streamEvent(modifyRecord(edited, item(2))));
     expect(await cache.get(id)).toMatchObject({ outcome: 'HIT', record: { version: 2 } });
+  });
+
+  it('does not let a stream record that lags past the fence put an older version back', async () => {
+    nextId();
+    const streamHandler = createStreamHandler({
+      maintenance: maintenance as unknown as CacheMaintenance<Product>,
+      telemetry: createTelemetry({ metricsNamespace: 'Aside', serviceName: 'aside', logLevel: 'SILENT' }),
+      keyConcurrency: 4,
+      writeThroughMaxAgeMs: POLICY.fenceTtlMs,
+    });
+    await dynamo.documents.send(new PutCommand({ TableName: 'Products', Item: item(2) }));
+    // v1's record, a minute late (an iterator behind); its fence and any v2 entry are long gone.
+    const late = modifyRecord(item(0), item(1));
+    const changeDate = Math.floor((Date.now() - 60_000) / 1000);
+    const lagging = { ...late, dynamodb: { ...late.dynamodb, ApproximateCreationDateTime: changeDate } };
+    await streamHandler(streamEvent(lagging));
+    expect(await cachedVersion()).toBeNull();
+    expect(await cache.get(id)).toMatchObject({ outcome: 'MISS', record: { version: 2 } });
   });
 
   it('answers 404 after a delete, and the re-created item outranks its deleted self', async () => {
