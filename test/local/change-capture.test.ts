@@ -6,7 +6,6 @@ import {
   DynamoDBClient,
   PutItemCommand,
   type AttributeValue as SdkAttributeValue,
-  TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
@@ -292,17 +291,6 @@ describe('change capture in front of dynalite', () => {
   it('carries binary as base64 text, as stream records do', async () => {
     await put({ ...key('p-binary'), blob: { B: new Uint8Array([1, 2, 255]) } });
     expect(recordsOf()[0]?.dynamodb?.NewImage?.blob).toEqual({ B: 'AQL/' });
-  });
-
-  it('passes TransactWriteItems to dynalite, which does not support it, and makes no record', async () => {
-    const transaction = new TransactWriteItemsCommand({
-      TransactItems: [{ Put: { TableName: 'Products', Item: { ...key('p-transaction') } } }],
-    });
-    const viaProxy = await client.send(transaction).catch((error: Error) => error.name);
-    const viaDynalite = await direct.send(transaction).catch((error: Error) => error.name);
-    expect(viaProxy).toBe('UnknownOperationException');
-    expect(viaProxy).toBe(viaDynalite);
-    expect(records).toEqual([]);
   });
 
   it('numbers records in write order and keeps each item consistent under concurrent writes', async () => {

@@ -3,6 +3,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import type { DynaliteWire, WireAnswer } from './dynalite-wire.js';
 import { KeyLocks } from './key-locks.js';
 import type { KeySchemas } from './key-schemas.js';
+import { readImage } from './read-image.js';
 import type { ItemChange } from './stream-records.js';
 import { type Image, type ItemRef, itemId, itemsWrittenBy } from './written-items.js';
 
@@ -17,7 +18,7 @@ export interface WriteCaptureOptions {
   readonly logger: Pick<Logger, 'error'>;
 }
 
-/** Sends a write on to dynalite and answers with dynalite's answer. */
+/** Makes the write (sends it on to dynalite, or emulates it there) and answers the client. */
 export type WriteCapture = (
   operation: string,
   request: unknown,
@@ -32,15 +33,8 @@ export type WriteCapture = (
 export function createWriteCapture(options: WriteCaptureOptions): WriteCapture {
   const { dynalite, keySchemas, toRecord, onRecords, logger } = options;
   const locks = new KeyLocks();
-  const readImage = async ({ tableName, key }: ItemRef) =>
-    (
-      await dynalite.call<{ Item?: Image }>('GetItem', {
-        TableName: tableName,
-        Key: key,
-        ConsistentRead: true,
-      })
-    ).Item;
-  const readImages = (items: readonly ItemRef[]) => Promise.all(items.map(readImage));
+  const readImages = (items: readonly ItemRef[]) =>
+    Promise.all(items.map((item) => readImage(dynalite, item)));
 
   return async (operation, request, send) => {
     const items = await itemsWrittenBy(operation, request, keySchemas.keyNamesOf);

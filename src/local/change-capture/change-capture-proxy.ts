@@ -5,6 +5,7 @@ import { createWriteCapture, type RecordsListener } from './capture-write.js';
 import { connectDynalite } from './dynalite-wire.js';
 import { createKeySchemas } from './key-schemas.js';
 import { createStreamRecords } from './stream-records.js';
+import { createTransactWrite } from './transact-write.js';
 
 export interface ChangeCaptureProxyOptions {
   /** dynalite's endpoint; the proxy is the only way in that captures. */
@@ -30,7 +31,9 @@ const WRITE_OPERATIONS = new Set([
 
 /**
  * DynamoDB Streams for dynalite, which has none: a DynamoDB endpoint in front of it that passes every
- * request through unchanged and turns each write that changed an item into a stream record.
+ * request through unchanged and turns each write that changed an item into a stream record. The one
+ * exception is TransactWriteItems, which dynalite lacks: the proxy serves it, over dynalite's own
+ * single-item operations, and captures it like any other write.
  */
 export async function startChangeCaptureProxy(
   options: ChangeCaptureProxyOptions,
@@ -44,6 +47,7 @@ export async function startChangeCaptureProxy(
     onRecords: options.onRecords,
     logger: options.logger,
   });
+  const transactWrite = createTransactWrite(dynalite, keySchemas);
 
   const server = createServer((incoming, outgoing) => {
     answer(incoming)
@@ -52,11 +56,14 @@ export async function startChangeCaptureProxy(
   });
   const answer = async (incoming: IncomingMessage) => {
     const body = await readBody(incoming);
-    const send = () =>
-      dynalite.forward(incoming.method ?? 'POST', incoming.url ?? '/', incoming.headers, body);
     const operation = String(incoming.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+    const request = WRITE_OPERATIONS.has(operation) ? parseJson(body) : undefined;
+    const send =
+      operation === 'TransactWriteItems'
+        ? () => transactWrite(request)
+        : () => dynalite.forward(incoming.method ?? 'POST', incoming.url ?? '/', incoming.headers, body);
     if (operation === 'DeleteTable') keySchemas.forget(tableNameOf(body));
-    return WRITE_OPERATIONS.has(operation) ? capture(operation, parseJson(body), send) : send();
+    return WRITE_OPERATIONS.has(operation) ? capture(operation, request, send) : send();
   };
 
   await new Promise<void>((resolve, reject) => {

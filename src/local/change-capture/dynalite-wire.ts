@@ -12,6 +12,8 @@ export class DynaliteError extends Error {
   constructor(
     readonly type: string,
     message: string,
+    /** The error as it came, for passing on to a client unchanged. */
+    readonly answer: WireAnswer,
   ) {
     super(message);
     this.name = 'DynaliteError';
@@ -73,7 +75,11 @@ export function connectDynalite(endpoint: string): DynaliteWire {
       };
       if (answer.status !== 200) {
         const type = document.__type?.split('#').pop() ?? 'UnknownError';
-        throw new DynaliteError(type, document.message ?? `${operation} failed with HTTP ${answer.status}`);
+        throw new DynaliteError(
+          type,
+          document.message ?? `${operation} failed with HTTP ${answer.status}`,
+          answer,
+        );
       }
       return document;
     },
