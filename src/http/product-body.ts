@@ -7,6 +7,9 @@ export const MAX_BODY_BYTES = 64 * 1024;
 const NAME = 'name must be a non-empty string';
 const PRICE = 'price must be a number of at least 0';
 const INEXACT = 'whole numbers must be within ±(2^53 − 1); send larger ones as strings';
+/** DynamoDB nests lists and maps at most 32 levels deep. */
+const MAX_NESTING_DEPTH = 32;
+const TOO_DEEP = `lists and objects may nest at most ${MAX_NESTING_DEPTH} levels deep`;
 
 /**
  * A PUT body: a JSON object with at least `name` and `price`; every other attribute is kept as sent.
@@ -22,7 +25,10 @@ const productBody = z
     },
     { error: 'The body must be a JSON object' },
   )
-  .check(z.refine(hasOnlyExactNumbers, { error: INEXACT }));
+  .check(
+    z.refine((body) => nestsWithin(body, 0), { error: TOO_DEEP }),
+    z.refine((body) => hasOnlyExactNumbers(body, 0), { error: INEXACT }),
+  );
 
 export type ProductBody =
   | { readonly ok: true; readonly attributes: ProductAttributes }
@@ -39,9 +45,19 @@ export function parseProductBody(id: string, body: unknown): ProductBody {
   return { ok: true, attributes: parsed.data };
 }
 
-/** JSON.parse already rounded a larger whole number, and DynamoDB's marshaller refuses it. */
-function hasOnlyExactNumbers(value: unknown): boolean {
-  if (typeof value === 'number') return !Number.isInteger(value) || Number.isSafeInteger(value);
+/** The body is level 0; a JSON nested thousands deep would otherwise overflow the stack below. */
+function nestsWithin(value: unknown, depth: number): boolean {
   if (typeof value !== 'object' || value === null) return true;
-  return Object.values(value).every(hasOnlyExactNumbers);
+  if (depth > MAX_NESTING_DEPTH) return false;
+  return Object.values(value).every((inner) => nestsWithin(inner, depth + 1));
+}
+
+/**
+ * JSON.parse already rounded a larger whole number, and DynamoDB's marshaller refuses it. Stops at the
+ * nesting limit, which the other check reports.
+ */
+function hasOnlyExactNumbers(value: unknown, depth: number): boolean {
+  if (typeof value === 'number') return !Number.isInteger(value) || Number.isSafeInteger(value);
+  if (typeof value !== 'object' || value === null || depth > MAX_NESTING_DEPTH) return true;
+  return Object.values(value).every((inner) => hasOnlyExactNumbers(inner, depth + 1));
 }

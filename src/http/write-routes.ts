@@ -26,7 +26,7 @@ export function registerWriteRoutes(app: Hono, writeProduct: WriteProduct): void
     async (c) => {
       const id = c.var.productId;
       const json = await readJson(c);
-      if (!json.ok) return c.json({ message: 'The body is not valid JSON' }, 400);
+      if (!json.ok) return c.json({ message: 'The body is not valid JSON (UTF-8)' }, 400);
       const body = parseProductBody(id, json.value);
       if (!body.ok) return c.json({ message: body.message }, 400);
       const ifMatch = parseVersionTags(c.req.header('If-Match'), 'If-Match');
@@ -55,9 +55,12 @@ export function registerWriteRoutes(app: Hono, writeProduct: WriteProduct): void
   });
 }
 
+/** JSON is UTF-8 (RFC 8259): invalid bytes are refused rather than stored as replacement characters. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 async function readJson(c: Context): Promise<{ ok: true; value: unknown } | { ok: false }> {
   try {
-    return { ok: true, value: JSON.parse(await c.req.text()) };
+    return { ok: true, value: JSON.parse(UTF8.decode(await c.req.arrayBuffer())) };
   } catch {
     return { ok: false };
   }

@@ -203,10 +203,39 @@ describe('PUT and DELETE /product/{productId} over the local Node server', () =>
       ['with another productId', '{"name":"a","price":1,"productId":"other"}', /productId in the body/],
       ['with a version', '{"name":"a","price":1,"version":5}', /version is set by the server; use If-Match/],
       ['with an inexact whole number', '{"name":"a","price":1,"ean":12345678901234567890}', /2\^53/],
+      [
+        "nested past DynamoDB's 32 levels",
+        `{"name":"a","price":1,"x":${'['.repeat(33)}${']'.repeat(33)}}`,
+        /32 levels/,
+      ],
+      [
+        'nested 5,000 deep',
+        `{"name":"a","price":1,"x":${'['.repeat(5000)}1${']'.repeat(5000)}}`,
+        /32 levels/,
+      ],
     ])('400 for a body %s', async (_label, body, message) => {
       const response = await request(`/product/${freshId()}`, { method: 'PUT', headers: JSON_TYPE, body });
       expect(response.status).toBe(400);
       expect(await messageOf(response)).toMatch(message);
+    });
+
+    it('400 for a body that is not UTF-8, instead of storing replacement characters', async () => {
+      const body = new Uint8Array([
+        ...new TextEncoder().encode('{"name":"'),
+        0xff,
+        0xfe,
+        ...new TextEncoder().encode('","price":1}'),
+      ]);
+      const response = await request(`/product/${freshId()}`, { method: 'PUT', headers: JSON_TYPE, body });
+      expect(response.status).toBe(400);
+      expect(await messageOf(response)).toMatch(/not valid JSON \(UTF-8\)/);
+    });
+
+    it('accepts lists and objects nested exactly 32 levels deep', async () => {
+      const body = `{"name":"a","price":1,"x":${'['.repeat(32)}${']'.repeat(32)}}`;
+      expect(
+        (await request(`/product/${freshId()}`, { method: 'PUT', headers: JSON_TYPE, body })).status,
+      ).toBe(201);
     });
 
     it('400 for an invalid id, before the body is looked at', async () => {
