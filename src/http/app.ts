@@ -4,6 +4,7 @@ import type { WriteProduct } from '../products/write-product.js';
 import { toErrorResponse } from './http-errors.js';
 import { registerReadRoutes } from './read-routes.js';
 import { allowedMethods, ROUTES, toRouterPath } from './routes.js';
+import { routingPath } from './routing-path.js';
 import { registerWriteRoutes } from './write-routes.js';
 
 /** A runtime serves the read routes, the write routes, or both (the local server). */
@@ -19,7 +20,8 @@ const PRODUCT_PATH = ROUTES.readProduct.path;
 
 /** The HTTP API, defined once; served by the Lambda handlers and by the local Node server. */
 export function createApp({ readProduct, writeProduct, onRequestEnd, onError }: ApiDependencies): Hono {
-  const app = new Hono();
+  // Routes on the path as sent when URL parsing would resolve its dot segments: "." and ".." are ids.
+  const app = new Hono({ getPath: routingPath });
 
   app.use(async (_c, next) => {
     try {

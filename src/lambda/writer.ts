@@ -1,17 +1,12 @@
-import type { Context } from 'aws-lambda';
-import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { createApiRuntime } from '../composition/create-api-runtime.js';
 import { loadConfig } from '../config/config.js';
+import { serveApiGateway } from './serve-api-gateway.js';
 
 /** Built once per execution environment, during init; serves only the write routes, with the writer's role. */
 const runtime = await createApiRuntime(loadConfig(), { routes: ['write'] });
-const handleRequest = handle(runtime.app);
 
 /**
  * API Gateway REST proxy (AWS_PROXY) events for PUT and DELETE `/product/{productId}`. The adapter
  * decodes a base64 body (`isBase64Encoded`, when the API has binary media types) before the app reads it.
  */
-export const handler = (event: LambdaEvent, context: Context) => {
-  runtime.telemetry.logger.addContext(context);
-  return handleRequest(event, context);
-};
+export const handler = serveApiGateway(runtime);

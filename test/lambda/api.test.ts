@@ -1,7 +1,7 @@
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sampleCatalog } from '../../src/local/sample-catalog.js';
-import { productRequestEvent } from '../fixtures/api-gateway-rest-event.js';
+import { onCustomDomain, productRequestEvent } from '../fixtures/api-gateway-rest-event.js';
 import { lambdaContext } from '../support/lambda-context.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../support/local-dynamodb.js';
 import { startTestRedis, type TestRedisServer } from '../support/redis-harness.js';
@@ -82,6 +82,49 @@ describe('Lambda handler for API Gateway REST proxy events', () => {
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toEqual(first);
   });
+
+  it('answers 400 JSON, not a bare-text 500, to a body marked isBase64Encoded that is not base64', async () => {
+    const event = {
+      ...productRequestEvent('prod-0001', 'POST'),
+      body: '{"name":"x"}',
+      isBase64Encoded: true,
+    };
+    const response = await handler(event, lambdaContext());
+    expect(response.statusCode).toBe(400);
+    expect(header(response, 'content-type')).toBe('application/json');
+    expect(JSON.parse(response.body).message).toMatch(/base64/);
+  });
+
+  it('ignores an undecodable base64 body on a GET, as any GET body', async () => {
+    const event = { ...productRequestEvent('prod-0001'), body: '***', isBase64Encoded: true };
+    expect((await handler(event, lambdaContext())).statusCode).toBe(200);
+  });
+
+  it.each(['catalog', 'v1/catalog'])(
+    'serves a request through a custom domain with base path %s, query string included',
+    async (basePath) => {
+      const event = {
+        ...onCustomDomain(productRequestEvent('prod-0001'), { basePath }),
+        queryStringParameters: { fields: 'name' },
+        multiValueQueryStringParameters: { fields: ['price', 'name'] },
+      };
+      const response = await handler(event, lambdaContext());
+      expect(response.statusCode).toBe(200);
+      expect(JSON.parse(response.body)).toEqual(first);
+    },
+  );
+
+  it.each(['.', '..', '%2E', '%2E%2E'])(
+    'routes the dot id %s to the product route (404 "Product not found", not the router\'s 404)',
+    async (rawId) => {
+      for (const event of [productRequestEvent(rawId), onCustomDomain(productRequestEvent(rawId))]) {
+        const response = await handler(event, lambdaContext());
+        expect(response.statusCode).toBe(404);
+        expect(header(response, 'x-cache')).toBeDefined();
+        expect(JSON.parse(response.body)).toEqual({ message: 'Product not found' });
+      }
+    },
+  );
 
   it('answers 405 JSON, not a bare-text error, to a POST with a body', async () => {
     const event = { ...productRequestEvent('prod-0001', 'POST'), body: '{"name":"x"}' };

@@ -2,6 +2,7 @@ import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sampleCatalog } from '../../src/local/sample-catalog.js';
 import {
+  onCustomDomain,
   productRequestEvent,
   productWriteEvent,
   type WriteEventOptions,
@@ -134,6 +135,57 @@ describe('the writer Lambda handler with API Gateway REST proxy events', () => {
     expect(header(response, 'content-type')).toBe('application/json');
     expect(typeof JSON.parse(response.body).message).toBe('string');
   });
+
+  it('answers 400 JSON, not a bare-text 500, to a body marked isBase64Encoded that is not base64', async () => {
+    const event = { ...productWriteEvent('lambda-5', 'PUT', { headers: JSON_TYPE }), isBase64Encoded: true };
+    for (const body of ['{"name":"a","price":1}', 'eyJu@W1l', 'YQ=']) {
+      const response = await writer({ ...event, body }, lambdaContext('aside-writer'));
+      expect(response.statusCode).toBe(400);
+      expect(header(response, 'content-type')).toBe('application/json');
+      expect(JSON.parse(response.body).message).toMatch(/base64/);
+    }
+    expect((await read('lambda-5')).statusCode).toBe(404);
+  });
+
+  it('serves PUT and DELETE through a custom domain with a base path, as GET is served', async () => {
+    const viaDomain = (event: ReturnType<typeof productWriteEvent>) =>
+      onCustomDomain(event, { domainName: 'api.example.com', basePath: 'catalog' });
+    const body = JSON.stringify({ name: 'Lamp', price: 12 });
+    const created = await writer(
+      viaDomain(productWriteEvent('lambda-6', 'PUT', { body, headers: JSON_TYPE })),
+      lambdaContext('aside-writer'),
+    );
+    expect(created.statusCode).toBe(201);
+    const got = await api(viaDomain(productRequestEvent('lambda-6')), lambdaContext());
+    expect(got.statusCode).toBe(200);
+    expect(JSON.parse(got.body)).toEqual(JSON.parse(created.body));
+    const deleted = await writer(
+      viaDomain(productWriteEvent('lambda-6', 'DELETE')),
+      lambdaContext('aside-writer'),
+    );
+    expect(deleted.statusCode).toBe(204);
+    expect((await api(viaDomain(productRequestEvent('lambda-6')), lambdaContext())).statusCode).toBe(404);
+  });
+
+  it.each([
+    ['.', '.', '%2E'],
+    ['..', '..', '%2E%2E'],
+    ['%2E%2E', '..', '..'],
+    ['%2e', '.', '.'],
+  ])(
+    'PUT then GET of the dot id %s stores and reads the id %s (also read as %s)',
+    async (rawId, id, otherRawId) => {
+      const created = await putJson(rawId, { name: `Dot ${id}`, price: 1 });
+      expect([200, 201]).toContain(created.statusCode);
+      const product = JSON.parse(created.body);
+      expect(product).toMatchObject({ productId: id, name: `Dot ${id}` });
+      for (const raw of [rawId, otherRawId]) {
+        const got = await read(raw);
+        expect(got.statusCode).toBe(200);
+        expect(JSON.parse(got.body)).toEqual(product);
+      }
+    },
+  );
 
   it('serves no reads: GET answers 405 with Allow from the route table', async () => {
     const response = await writer(productRequestEvent('prod-0001'), lambdaContext('aside-writer'));
