@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { type CachePolicy, DEFAULT_CACHE_POLICY } from '../core/cache-policy.js';
@@ -29,6 +30,15 @@ const boundedInt = (defaultValue: number, maximum: number) =>
 
 const optionalBoundedInt = (maximum: number) =>
   z.optional(z.coerce.number().check(z.int(), z.positive(), z.maximum(maximum)));
+
+/** RFC 1123 labels of letters, digits and inner dashes, at most 253 characters in all. */
+const HOSTNAME =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+/** An IP address, or a hostname that does not merely look like a mistyped one (`999.1.1.1`, `300`). */
+function isHostOrIp(value: string): boolean {
+  return isIP(value) !== 0 || (HOSTNAME.test(value) && !/^[\d.]+$/.test(value));
+}
 
 const DAY_SECONDS = 24 * 3600;
 
@@ -75,6 +85,13 @@ const environmentSchema = z.object({
   SERVICE_NAME: nonEmptyString('aside'),
   LOG_LEVEL: z._default(z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']), 'INFO'),
   PORT: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(65535)), 3000),
+  // Loopback by default: the local API has no authentication, so exposing it is an explicit choice.
+  HOST: z._default(
+    z
+      .string()
+      .check(z.trim(), z.refine(isHostOrIp, 'a hostname or IP address, such as 127.0.0.1 or 0.0.0.0')),
+    '127.0.0.1',
+  ),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -103,7 +120,7 @@ export interface Config {
     readonly serviceName: string;
     readonly logLevel: Environment['LOG_LEVEL'];
   };
-  readonly http: { readonly port: number };
+  readonly http: { readonly port: number; readonly host: string };
 }
 
 /** Empty and blank variables count as unset, as a shell's `VAR=` means: their default applies. */
@@ -159,6 +176,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       serviceName: e.SERVICE_NAME,
       logLevel: e.LOG_LEVEL,
     },
-    http: { port: e.PORT },
+    http: { port: e.PORT, host: e.HOST },
   };
 }

@@ -93,7 +93,7 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
       });
     }
 
-    const server: NodeHttpServer = await serveOverHttp(runtime.app, config.http.port);
+    const server: NodeHttpServer = await serveOverHttp(runtime.app, config.http.port, config.http.host);
     stops.push(server.close);
     parts.push({ name: 'API', where: `${server.url}/product/{productId}` });
     return { url: server.url, parts, runtime, stop };

@@ -41,7 +41,7 @@ describe('loadConfig', () => {
         },
       },
       observability: { metricsNamespace: 'Aside', serviceName: 'aside', logLevel: 'INFO' },
-      http: { port: 3000 },
+      http: { port: 3000, host: '127.0.0.1' },
     });
   });
 
@@ -75,6 +75,7 @@ describe('loadConfig', () => {
       SERVICE_NAME: 'catalog',
       LOG_LEVEL: 'DEBUG',
       PORT: '8080',
+      HOST: '0.0.0.0',
     });
     expect(config.aws).toEqual({ region: 'eu-west-1' });
     expect(config.dynamodb).toEqual({
@@ -109,7 +110,7 @@ describe('loadConfig', () => {
       serviceName: 'catalog',
       logLevel: 'DEBUG',
     });
-    expect(config.http.port).toBe(8080);
+    expect(config.http).toEqual({ port: 8080, host: '0.0.0.0' });
   });
 
   describe('lease TTL', () => {
@@ -220,6 +221,35 @@ describe('loadConfig', () => {
     expect(message).toMatch(reason);
     // Only the bad variable is named.
     expect(message.match(/CACHE_[A-Z_]+:/g)).toEqual([`${name}:`]);
+  });
+
+  describe('HOST', () => {
+    it.each(['127.0.0.1', '0.0.0.0', '::1', '::', 'localhost', 'aside-dev.example.com'])(
+      'accepts %s',
+      (host) => {
+        expect(loadConfig({ HOST: host }).http.host).toBe(host);
+      },
+    );
+
+    it('trims the value, and treats a blank one as unset (loopback)', () => {
+      expect(loadConfig({ HOST: ' localhost ' }).http.host).toBe('localhost');
+      expect(loadConfig({ HOST: ' ' }).http.host).toBe('127.0.0.1');
+    });
+
+    // 999.1.1.1 and 300 pass a bare hostname pattern but are mistyped addresses, not names.
+    it.each([
+      'bad host',
+      'http://localhost',
+      '127.0.0.1:3000',
+      '-dash.example',
+      'under_score',
+      '999.1.1.1',
+      '300',
+    ])('refuses HOST=%s, naming the variable', (host) => {
+      const message = configErrorOf({ HOST: host });
+      expect(message).toContain('HOST: a hostname or IP address');
+      expect(message.match(/[A-Z_]+:/g)).toEqual(['HOST:']);
+    });
   });
 
   it('treats empty and blank variables as unset, so their defaults apply', () => {
