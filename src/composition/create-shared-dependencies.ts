@@ -33,7 +33,7 @@ export async function createSharedDependencies(
   options: SharedDependencyOptions = {},
 ): Promise<SharedDependencies> {
   const telemetry = createTelemetry(config.observability);
-  const { store, kind } = await createCacheStore(config.redis, telemetry.logger);
+  const { store, kind } = await createCacheStore(config.redis, telemetry);
   const documents = await createDynamoDbDocumentClient({
     region: config.aws.region,
     ...config.dynamodb,

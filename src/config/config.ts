@@ -68,6 +68,8 @@ const environmentSchema = z.object({
   REDIS_AUTH_SECRET_ARN: optionalString,
   REDIS_CONNECT_TIMEOUT_MS: positiveInt(500),
   REDIS_COMMAND_TIMEOUT_MS: positiveInt(150),
+  REDIS_BREAKER_FAILURE_THRESHOLD: boundedInt(5, 1_000),
+  REDIS_BREAKER_COOLDOWN_MS: boundedInt(5_000, 600_000),
   CACHE_KEY_PREFIX: z._default(
     z.string().check(z.regex(/^[a-z0-9-]{1,32}$/, 'lowercase letters, digits and dashes, at most 32')),
     'aside',
@@ -110,6 +112,8 @@ export interface Config {
     readonly authSecretArn: string | undefined;
     readonly connectTimeoutMs: number;
     readonly commandTimeoutMs: number;
+    /** The circuit breaker around the Redis store: consecutive outages that open it, and its cool-down. */
+    readonly breaker: { readonly failureThreshold: number; readonly cooldownMs: number };
   };
   readonly cache: {
     readonly keyPrefix: string;
@@ -156,6 +160,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       authSecretArn: e.REDIS_AUTH_SECRET_ARN,
       connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
       commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+      breaker: {
+        failureThreshold: e.REDIS_BREAKER_FAILURE_THRESHOLD,
+        cooldownMs: e.REDIS_BREAKER_COOLDOWN_MS,
+      },
     },
     cache: {
       keyPrefix: e.CACHE_KEY_PREFIX,

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
         authSecretArn: undefined,
         connectTimeoutMs: 500,
         commandTimeoutMs: 150,
+        breaker: { failureThreshold: 5, cooldownMs: 5000 },
       },
       cache: {
         keyPrefix: 'aside',
@@ -61,6 +62,8 @@ describe('loadConfig', () => {
       REDIS_AUTH_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:aside-redis',
       REDIS_CONNECT_TIMEOUT_MS: '250',
       REDIS_COMMAND_TIMEOUT_MS: '50',
+      REDIS_BREAKER_FAILURE_THRESHOLD: '3',
+      REDIS_BREAKER_COOLDOWN_MS: '2000',
       CACHE_KEY_PREFIX: 'shop',
       CACHE_TTL_SECONDS: '60',
       CACHE_GRACE_SECONDS: '120',
@@ -90,6 +93,7 @@ describe('loadConfig', () => {
       authSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:aside-redis',
       connectTimeoutMs: 250,
       commandTimeoutMs: 50,
+      breaker: { failureThreshold: 3, cooldownMs: 2000 },
     });
     expect(config.cache).toEqual({
       keyPrefix: 'shop',
@@ -294,6 +298,16 @@ describe('loadConfig', () => {
     expect(attempt).toThrow(/REDIS_URL.*CACHE_TTL_SECONDS|CACHE_TTL_SECONDS.*REDIS_URL/);
     expect(attempt).toThrow(/REDIS_MODE/);
     expect(attempt).toThrow(/PORT/);
+  });
+
+  it('bounds the circuit breaker settings, naming each bad one', () => {
+    expect(
+      loadConfig({ REDIS_BREAKER_FAILURE_THRESHOLD: '1000', REDIS_BREAKER_COOLDOWN_MS: '600000' }).redis
+        .breaker,
+    ).toEqual({ failureThreshold: 1000, cooldownMs: 600_000 });
+    const message = configErrorOf({ REDIS_BREAKER_FAILURE_THRESHOLD: '0', REDIS_BREAKER_COOLDOWN_MS: '1.5' });
+    expect(message).toContain('REDIS_BREAKER_FAILURE_THRESHOLD: ');
+    expect(message).toContain('REDIS_BREAKER_COOLDOWN_MS: ');
   });
 
   it('names every invalid cache policy variable at once', () => {

@@ -25,6 +25,7 @@ locals {
     "CacheHits", "CacheMisses", "CacheStale", "CacheBypass",
     "NegativeCacheHits", "LeaseWaits", "LeaseWaitTimeouts", "EarlyRefreshes",
     "CorruptCacheEntries", "FillsLeaseLost", "FillsSuperseded", "CacheStoreErrors",
+    "CacheBreakerOpened", "CacheBreakerClosed", "CacheBreakerRejections",
     "SourceLoadLatency", "SourceErrors", "DynamoDBReadUnits",
     "ProductWrites", "WritePreconditionFailures", "CacheWriteThroughs", "CacheWritesSuperseded",
     "CacheInvalidations", "CacheMaintenanceErrors", "StreamRecords", "StreamRecordFailures",
@@ -73,14 +74,18 @@ locals {
     },
     {
       # A few refused fills are expected around writes; many lease-lost ones mean loads outlast the
-      # lease TTL. Corrupt entries and store errors are never expected.
-      title = "Cache health: corrupt entries, refused fills, store errors (count)"
+      # lease TTL. Corrupt entries and store errors are never expected. The breaker opens again after
+      # each failed probe, so CacheBreakerOpened keeps counting while Redis stays down.
+      title = "Cache health: corrupt entries, refused fills, store errors, breaker (count)"
       stat  = "Sum"
       metrics = [
         local.app_metric["CorruptCacheEntries"],
         local.app_metric["FillsLeaseLost"],
         local.app_metric["FillsSuperseded"],
         local.app_metric["CacheStoreErrors"],
+        local.app_metric["CacheBreakerOpened"],
+        local.app_metric["CacheBreakerClosed"],
+        local.app_metric["CacheBreakerRejections"],
       ]
     },
     {
