@@ -190,6 +190,11 @@ describe('functions', async () => {
         expr('aws_cloudwatch_log_group.this'),
       ]),
     );
+    // Every policy the module puts on the role, whatever it is named.
+    for (const name of functionModule.resources.get('aws_iam_role_policy')?.keys() ?? []) {
+      expect(lambda.depends_on, name).toContain(expr(`aws_iam_role_policy.${name}`));
+    }
+    expect(functionModule.resources.get('aws_iam_role_policy_attachment')).toBeUndefined();
   });
 
   it('uses the handler every bundle exports', () => {

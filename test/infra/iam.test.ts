@@ -64,6 +64,7 @@ const POLICY_ATTRIBUTES: Record<string, string[]> = {
   aws_s3_bucket_policy: ['policy'],
   aws_sns_topic_policy: ['policy'],
   aws_sqs_queue_policy: ['policy'],
+  aws_vpc_endpoint: ['policy'],
 };
 
 /** DynamoDB actions that read or change items (the data plane of the table itself, not its stream). */

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   allOfType,
   type Body,
+  blocksOf,
+  dataSource,
   expr,
   moduleCall,
+  policyStatements,
   resource,
   stringList,
   terraformDir,
@@ -134,6 +137,142 @@ describe('network security', async () => {
         ).count,
       ).toBe(expr('local.dax_enabled ? 1 : 0'));
     }
+  });
+
+  it('takes default zones only among Availability Zones that need no opt-in (never a Local Zone)', async () => {
+    const env = await terraformDir('environments/example');
+    const zones = dataSource(env, 'aws_availability_zones', 'available');
+    expect(zones.state).toBe('available');
+    expect(blocksOf(zones, 'filter')).toEqual(
+      expect.arrayContaining([
+        { name: 'opt-in-status', values: ['opt-in-not-required'] },
+        { name: 'zone-type', values: ['availability-zone'] },
+      ]),
+    );
+    expect(zones.all_availability_zones).toBeUndefined();
+    expect(String(env.locals.get('availability_zones'))).toContain(
+      'slice(data.aws_availability_zones.available.names, 0, 2)',
+    );
+  });
+
+  it("gives both endpoints a policy: this account's principals, the stack's table and secret only", async () => {
+    const thisAccount = {
+      test: 'StringEquals',
+      variable: 'aws:PrincipalAccount',
+      values: [expr('data.aws_caller_identity.current.account_id')],
+    };
+    const everyone = [{ type: 'AWS', identifiers: ['*'] }];
+
+    const dynamodb = resource(network, 'aws_vpc_endpoint', 'dynamodb');
+    expect(dynamodb.policy).toBe(expr('data.aws_iam_policy_document.dynamodb_endpoint.json'));
+    const [table, ...moreTable] = policyStatements(
+      dataSource(network, 'aws_iam_policy_document', 'dynamodb_endpoint'),
+    );
+    expect(moreTable).toEqual([]);
+    expect(table).toMatchObject({
+      actions: expr('var.dynamodb_endpoint_actions'),
+      resources: expr('var.dynamodb_table_arns'),
+      principals: everyone,
+    });
+    expect(table?.effect ?? 'Allow').toBe('Allow');
+    expect(blocksOf(table as Body, 'condition')).toEqual([thisAccount]);
+
+    const secrets = resource(network, 'aws_vpc_endpoint', 'secretsmanager');
+    expect(secrets.policy).toBe(expr('data.aws_iam_policy_document.secretsmanager_endpoint.json'));
+    const [secret, ...moreSecret] = policyStatements(
+      dataSource(network, 'aws_iam_policy_document', 'secretsmanager_endpoint'),
+    );
+    expect(moreSecret).toEqual([]);
+    expect(secret).toMatchObject({
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: expr('var.secret_arns'),
+      principals: everyone,
+    });
+    expect(blocksOf(secret as Body, 'condition')).toEqual([thisAccount]);
+
+    // Every interface or gateway endpoint of the stack carries a policy.
+    for (const { dir, name, body } of await allOfType('aws_vpc_endpoint')) {
+      expect(body.policy, `${dir.name} ${name}`).toMatch(/^\$\{data\.aws_iam_policy_document\.\w+\.json\}$/);
+    }
+
+    // The environment passes the table and the Redis token's secret, nothing broader.
+    const env = await terraformDir('environments/example');
+    const call = moduleCall(env, 'network');
+    expect(call.dynamodb_table_arns).toEqual([expr('module.table.arn')]);
+    expect(call.secret_arns).toEqual([expr('module.cache.auth_secret_arn')]);
+    for (const name of ['dynamodb_table_arns', 'secret_arns', 'dynamodb_endpoint_actions']) {
+      const variable = network.variables.get(name);
+      expect(variable?.description, name).toBeTruthy();
+      expect(variable?.validation, name).toHaveLength(1);
+    }
+    expect(call.dynamodb_endpoint_actions, 'the default list').toBeUndefined();
+  });
+
+  it('lets through the gateway endpoint exactly the DynamoDB item actions the functions in the VPC use', async () => {
+    const env = await terraformDir('environments/example');
+    const allowed = stringList(network.variables.get('dynamodb_endpoint_actions')?.default).sort();
+    expect(allowed.some((action) => action.includes('*'))).toBe(false);
+    // The stream function's stream reads are made by Lambda's poller, outside the VPC.
+    const used = new Set<string>();
+    for (const name of ['api_function', 'writer_function']) {
+      for (const statement of policyStatements(dataSource(env, 'aws_iam_policy_document', name))) {
+        for (const action of stringList(statement.actions))
+          if (action.startsWith('dynamodb:')) used.add(action);
+      }
+    }
+    expect(allowed).toEqual([...used].sort());
+  });
+
+  it('logs every flow of the VPC to an encrypted log group with a retention, through a least-privilege role', async () => {
+    const flowLog = resource(network, 'aws_flow_log', 'this');
+    expect(flowLog).toMatchObject({
+      vpc_id: expr('aws_vpc.this.id'),
+      traffic_type: 'ALL',
+      log_destination_type: 'cloud-watch-logs',
+      log_destination: expr('aws_cloudwatch_log_group.flow_logs.arn'),
+      iam_role_arn: expr('aws_iam_role.flow_logs.arn'),
+      tags: expr('merge(var.tags, { Name = var.name })'),
+    });
+    expect(stringList(flowLog.depends_on)).toContain(expr('aws_iam_role_policy.flow_logs'));
+    expect(resource(network, 'aws_cloudwatch_log_group', 'flow_logs')).toMatchObject({
+      retention_in_days: expr('var.log_retention_days'),
+      kms_key_id: expr('var.kms_key_arn'),
+      tags: expr('var.tags'),
+    });
+    expect(resource(network, 'aws_iam_role', 'flow_logs')).toMatchObject({
+      assume_role_policy: expr('data.aws_iam_policy_document.assume_flow_logs.json'),
+      tags: expr('var.tags'),
+    });
+    const [trust] = policyStatements(dataSource(network, 'aws_iam_policy_document', 'assume_flow_logs'));
+    expect(blocksOf(trust as Body, 'principals')).toEqual([
+      { type: 'Service', identifiers: ['vpc-flow-logs.amazonaws.com'] },
+    ]);
+    expect(blocksOf(trust as Body, 'condition').map((condition) => condition.variable)).toEqual([
+      'aws:SourceAccount',
+      'aws:SourceArn',
+    ]);
+    expect(resource(network, 'aws_iam_role_policy', 'flow_logs')).toMatchObject({
+      role: expr('aws_iam_role.flow_logs.id'),
+      policy: expr('data.aws_iam_policy_document.flow_logs.json'),
+    });
+    const statements = policyStatements(dataSource(network, 'aws_iam_policy_document', 'flow_logs'));
+    expect(statements).toEqual([
+      {
+        sid: 'WriteFlowLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        resources: [`${expr('aws_cloudwatch_log_group.flow_logs.arn')}:*`],
+      },
+    ]);
+    const env = await terraformDir('environments/example');
+    expect(moduleCall(env, 'network')).toMatchObject({
+      kms_key_arn: expr('aws_kms_key.this.arn'),
+      log_retention_days: expr('var.log_retention_days'),
+    });
+    // The stack key lets CloudWatch Logs encrypt any log group of this account and region, this one included.
+    const logsKey = policyStatements(dataSource(env, 'aws_iam_policy_document', 'kms')).find(
+      (statement) => statement.sid === 'CloudWatchLogsEncryptsLogGroups',
+    );
+    expect(JSON.stringify(logsKey)).toContain(':log-group:*');
   });
 
   it('wires the cache, DAX and functions to their groups in the example environment', async () => {

@@ -194,6 +194,78 @@ describe('pipeline', async () => {
     expect(text).not.toContain('runtime-versions');
   });
 
+  it('keeps each stage to its own artifacts: Test reads the source and writes only its build output', () => {
+    const codepipeline = resource(pipeline, 'aws_codepipeline', 'this');
+    expect(codepipeline.name).toBe(expr('var.name'));
+    // CodePipeline's artifact store layout: <pipeline name, 20 characters>/<artifact name, 10 characters>/.
+    expect(pipeline.locals.get('artifact_folders')).toBe(
+      expr(
+        '{\n    for artifact in ["source", "build", "plan"] :\n    artifact => "$' +
+          '{aws_s3_bucket.artifacts.arn}/$' +
+          '{substr(var.name, 0, 20)}/$' +
+          '{substr(artifact, 0, 10)}"\n  }',
+      ),
+    );
+    // What each action consumes and produces, as the pipeline wires it.
+    const inputs: Record<string, unknown> = {};
+    const outputs: Record<string, unknown> = {};
+    for (const [stage, project] of [
+      ['Test', 'test'],
+      ['Plan', 'plan'],
+      ['Apply', 'apply'],
+    ] as const) {
+      inputs[project] = actionOf(stage).input_artifacts;
+      outputs[project] = actionOf(stage).output_artifacts ?? [];
+    }
+    expect(pipeline.locals.get('artifacts_read')).toEqual(inputs);
+    expect(pipeline.locals.get('artifacts_written')).toEqual(outputs);
+    expect(inputs.test).toEqual(['source']);
+    expect(outputs.test).toEqual(['build']);
+    // The Test stage's output is its own, named apart from every other artifact.
+    expect(
+      Object.values(outputs)
+        .flat()
+        .filter((name) => name === 'build'),
+    ).toHaveLength(1);
+    expect(actionOf('Source').output_artifacts).toEqual(['source']);
+    // Plan takes the Terraform code from Source and only dist/ from the Test stage's artifact.
+    const pre = buildspec('plan').get('pre_build') ?? [];
+    expect(pre).toContain(`rm -rf dist && cp -R "$` + `{CODEBUILD_SRC_DIR_build}/dist" dist`);
+    expect(
+      allCommands(buildspec('plan')).filter((command) => command.includes('CODEBUILD_SRC_DIR_build')),
+    ).toEqual([
+      `test -f "$` + `{CODEBUILD_SRC_DIR_build}/dist/functions/api/index.mjs"`,
+      `rm -rf dist && cp -R "$` + `{CODEBUILD_SRC_DIR_build}/dist" dist`,
+    ]);
+  });
+
+  it('lets each build role use the key only through S3 (and Secrets Manager for plan and apply)', () => {
+    const document = dataSource(pipeline, 'aws_iam_policy_document', 'build');
+    const key = blocksOf(document, 'statement').find((statement) => statement.sid === 'UseEncryptionKey');
+    expect(key?.actions).toEqual(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']);
+    expect(blocksOf(key as Body, 'condition')).toEqual([
+      { test: 'StringEquals', variable: 'kms:ViaService', values: expr('local.key_services[each.key]') },
+    ]);
+    const s3 = `s3.${expr('local.region')}.amazonaws.com`;
+    const secrets = `secretsmanager.${expr('local.region')}.amazonaws.com`;
+    expect(pipeline.locals.get('key_services')).toEqual({
+      test: [s3],
+      plan: [s3, secrets],
+      apply: [s3, secrets],
+    });
+    // No other statement of any build role grants a KMS action that decrypts or encrypts.
+    const unconditioned = policyStatements(document)
+      .filter((statement) => statement.sid !== 'UseEncryptionKey')
+      .flatMap((statement) => stringList(statement.actions))
+      .filter((action) => action.startsWith('kms:'));
+    expect(unconditioned).toEqual(['kms:DescribeKey']);
+    const refresh = policyStatements(dataSource(pipeline, 'aws_iam_policy_document', 'plan_refresh'));
+    const crypto = /^kms:(Decrypt|Encrypt|GenerateDataKey|ReEncrypt)/;
+    expect(
+      refresh.flatMap((statement) => stringList(statement.actions)).filter((a) => crypto.test(a)),
+    ).toEqual([]);
+  });
+
   it('Apply: init and apply of exactly the approved tfplan', () => {
     const commands = allCommands(buildspec('apply'));
     expect(commands.at(-1)).toBe(`terraform -chdir="${expr('TF_DIR')}" apply -input=false tfplan`);
@@ -204,18 +276,44 @@ describe('pipeline', async () => {
     const document = dataSource(pipeline, 'aws_iam_policy_document', 'build');
     const plain = blocksOf(document, 'statement').map((statement) => String(statement.sid));
     expect(plain.sort()).toEqual([
+      'DescribeEncryptionKey',
       'LocateArtifactsBucket',
-      'ReadWriteArtifacts',
       'UseEncryptionKey',
       'WriteBuildLogs',
     ]);
     const write = blocksOf(document, 'statement').find((statement) => statement.sid === 'WriteBuildLogs');
     expect(write?.resources).toEqual([`${expr('aws_cloudwatch_log_group.build[each.key].arn')}:*`]);
-    // Every other statement of the shared document is generated only for plan and apply.
+    // No statement reaches every object of the artifacts bucket.
+    expect(JSON.stringify(document)).not.toContain(`${expr('aws_s3_bucket.artifacts.arn')}/*`);
+    // Artifact access is generated per stage from its inputs and outputs; every other generated
+    // statement exists only for plan and apply.
     const generators = blocksOf(document.dynamic as Body, 'statement');
-    expect(generators.length).toBe(4);
-    for (const generator of generators)
-      expect(String(generator.for_each)).toMatch(/each\.key (==|!=) "test"/);
+    const artifactGenerators = generators.filter((generator) =>
+      String((blocksOf(generator, 'content')[0] as Body).sid).includes('Artifact'),
+    );
+    expect(artifactGenerators.map((generator) => generator.for_each)).toEqual([
+      expr(
+        '{ for artifact in local.artifacts_read[each.key] : artifact => local.artifact_folders[artifact] }',
+      ),
+      expr(
+        '{ for artifact in local.artifacts_written[each.key] : artifact => local.artifact_folders[artifact] }',
+      ),
+    ]);
+    expect(artifactGenerators.map((generator) => blocksOf(generator, 'content')[0])).toEqual([
+      {
+        sid: `Read${expr('title(statement.key)')}Artifact`,
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [`${expr('statement.value')}/*`],
+      },
+      {
+        sid: `Write${expr('title(statement.key)')}Artifact`,
+        actions: ['s3:PutObject'],
+        resources: [`${expr('statement.value')}/*`],
+      },
+    ]);
+    const others = generators.filter((generator) => !artifactGenerators.includes(generator));
+    expect(others.length).toBe(4);
+    for (const generator of others) expect(String(generator.for_each)).toMatch(/each\.key (==|!=) "test"/);
 
     expect(pipeline.resources.get('aws_iam_role_policy_attachment')?.has('plan_read_only')).toBe(false);
     expect(

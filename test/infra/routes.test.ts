@@ -181,6 +181,44 @@ describe('API Gateway routes', async () => {
     );
   });
 
+  it('throttles every method of the stage (*/*) from validated variables, metrics on, execution logs off', () => {
+    const methodSettings = resource(api, 'aws_api_gateway_method_settings', 'all');
+    expect(methodSettings).toMatchObject({
+      rest_api_id: expr('aws_api_gateway_rest_api.this.id'),
+      stage_name: expr('aws_api_gateway_stage.this.stage_name'),
+      method_path: '*/*',
+    });
+    expect(only(methodSettings.settings)).toEqual({
+      metrics_enabled: true,
+      throttling_rate_limit: expr('var.throttling_rate_limit'),
+      throttling_burst_limit: expr('var.throttling_burst_limit'),
+      logging_level: 'OFF',
+      data_trace_enabled: false,
+    });
+    expect(api.resources.get('aws_api_gateway_method_settings')?.size).toBe(1);
+    // The environment's variables reach the module; each has a description, a default and a validation.
+    expect(call).toMatchObject({
+      throttling_rate_limit: expr('var.api_throttling_rate_limit'),
+      throttling_burst_limit: expr('var.api_throttling_burst_limit'),
+    });
+    for (const [dir, name] of [
+      [api, 'throttling_rate_limit'],
+      [api, 'throttling_burst_limit'],
+      [env, 'api_throttling_rate_limit'],
+      [env, 'api_throttling_burst_limit'],
+    ] as const) {
+      const variable = dir.variables.get(name);
+      expect(variable?.description, name).toBeTruthy();
+      expect(typeof variable?.default, name).toBe('number');
+      expect(variable?.default as number, name).toBeGreaterThan(0);
+      expect(variable?.validation, name).toHaveLength(1);
+      expect(String(((variable?.validation ?? []) as Body[])[0]?.condition), name).toContain(`var.${name} `);
+    }
+    expect(env.variables.get('api_throttling_burst_limit')?.default as number).toBeGreaterThanOrEqual(
+      env.variables.get('api_throttling_rate_limit')?.default as number,
+    );
+  });
+
   it('outputs the invoke URL', () => {
     expect(env.outputs.get('api_invoke_url')?.value).toBe(expr('module.api.invoke_url'));
   });

@@ -1,5 +1,17 @@
+# The default zones take the region's first two Availability Zones: never an opted-in Local Zone or
+# Wavelength Zone, which lack services the stack uses (ElastiCache Multi-AZ, interface endpoints).
 data "aws_availability_zones" "available" {
   state = "available"
+
+  filter {
+    name   = "opt-in-status"
+    values = ["opt-in-not-required"]
+  }
+
+  filter {
+    name   = "zone-type"
+    values = ["availability-zone"]
+  }
 }
 
 data "aws_caller_identity" "current" {}
@@ -101,6 +113,11 @@ module "network" {
   availability_zones = local.availability_zones
   redis_ports        = module.cache.ports
   dax_port           = var.dax_enabled ? module.dax[0].port : null
+  # The endpoints' policies let through only the stack's table and the Redis token's secret.
+  dynamodb_table_arns = [module.table.arn]
+  secret_arns         = [module.cache.auth_secret_arn]
+  kms_key_arn         = aws_kms_key.this.arn
+  log_retention_days  = var.log_retention_days
 }
 
 module "cache" {

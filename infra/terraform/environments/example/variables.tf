@@ -283,15 +283,25 @@ variable "api_stage_name" {
 }
 
 variable "api_throttling_rate_limit" {
-  description = "API requests per second before 429."
+  description = "Steady-state requests per second every method of the API stage accepts before answering 429 (stage-wide */* method settings)."
   type        = number
   default     = 100
+
+  validation {
+    condition     = var.api_throttling_rate_limit > 0 && var.api_throttling_rate_limit <= 10000
+    error_message = "api_throttling_rate_limit must be above 0 and at most 10000 (the account's default regional limit)."
+  }
 }
 
 variable "api_throttling_burst_limit" {
-  description = "API burst above the rate limit."
+  description = "Burst of requests the API stage accepts above the rate limit before answering 429."
   type        = number
   default     = 200
+
+  validation {
+    condition     = var.api_throttling_burst_limit >= 1 && var.api_throttling_burst_limit <= 5000 && floor(var.api_throttling_burst_limit) == var.api_throttling_burst_limit
+    error_message = "api_throttling_burst_limit must be a whole number from 1 to 5000 (the account's default regional burst)."
+  }
 }
 
 variable "manage_api_gateway_account" {

@@ -79,8 +79,8 @@ variable "throttling_burst_limit" {
   default     = 200
 
   validation {
-    condition     = var.throttling_burst_limit > 0
-    error_message = "throttling_burst_limit must be positive."
+    condition     = var.throttling_burst_limit > 0 && floor(var.throttling_burst_limit) == var.throttling_burst_limit
+    error_message = "throttling_burst_limit must be a positive whole number."
   }
 }
 

@@ -1,6 +1,8 @@
 # A private-only network: the functions reach DynamoDB through a gateway endpoint and Secrets Manager
 # through an interface endpoint, so there is no internet gateway and no NAT to pay for or to leak through.
 
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
@@ -60,7 +62,31 @@ resource "aws_vpc_endpoint" "dynamodb" {
   vpc_endpoint_type = "Gateway"
   route_table_ids   = aws_route_table.private[*].id
 
+  policy = data.aws_iam_policy_document.dynamodb_endpoint.json
+
   tags = merge(var.tags, { Name = "${var.name}-dynamodb" })
+}
+
+# What may pass through the gateway endpoint: the item actions the functions use, on the stack's tables,
+# by this account's principals. Their roles narrow it further per function; the table's stream is read by
+# Lambda's poller, outside the VPC.
+data "aws_iam_policy_document" "dynamodb_endpoint" {
+  statement {
+    sid       = "StackTableItems"
+    actions   = var.dynamodb_endpoint_actions
+    resources = var.dynamodb_table_arns
+
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:PrincipalAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
 }
 
 # The functions read the Redis AUTH token at cold start; without NAT they need this endpoint.
@@ -71,8 +97,99 @@ resource "aws_vpc_endpoint" "secretsmanager" {
   private_dns_enabled = true
   subnet_ids          = aws_subnet.private[*].id
   security_group_ids  = [aws_security_group.endpoints.id]
+  policy              = data.aws_iam_policy_document.secretsmanager_endpoint.json
 
   tags = merge(var.tags, { Name = "${var.name}-secretsmanager" })
+}
+
+# Only reads of the stack's secrets (the Redis token), by this account's principals.
+data "aws_iam_policy_document" "secretsmanager_endpoint" {
+  statement {
+    sid       = "ReadStackSecrets"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = var.secret_arns
+
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:PrincipalAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+# ---------------------------------------------------------------- flow logs
+
+# Every accepted and rejected flow of the VPC, to an encrypted log group with a retention.
+resource "aws_cloudwatch_log_group" "flow_logs" {
+  name              = "/aws/vpc/${var.name}/flow-logs"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "assume_flow_logs" {
+  statement {
+    sid     = "VpcFlowLogsAssumesRole"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["vpc-flow-logs.amazonaws.com"]
+    }
+
+    # Only flow logs of this account (confused-deputy guard).
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:vpc-flow-log/*"]
+    }
+  }
+}
+
+resource "aws_iam_role" "flow_logs" {
+  name               = "${var.name}-vpc-flow-logs"
+  assume_role_policy = data.aws_iam_policy_document.assume_flow_logs.json
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "flow_logs" {
+  statement {
+    sid       = "WriteFlowLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+    resources = ["${aws_cloudwatch_log_group.flow_logs.arn}:*"]
+  }
+}
+
+resource "aws_iam_role_policy" "flow_logs" {
+  name   = "write-flow-logs"
+  role   = aws_iam_role.flow_logs.id
+  policy = data.aws_iam_policy_document.flow_logs.json
+}
+
+resource "aws_flow_log" "this" {
+  vpc_id                   = aws_vpc.this.id
+  traffic_type             = "ALL"
+  log_destination_type     = "cloud-watch-logs"
+  log_destination          = aws_cloudwatch_log_group.flow_logs.arn
+  iam_role_arn             = aws_iam_role.flow_logs.arn
+  max_aggregation_interval = 600
+
+  tags = merge(var.tags, { Name = var.name })
+
+  depends_on = [aws_iam_role_policy.flow_logs]
 }
 
 # Security groups are declared without inline rules (Terraform then removes AWS's default

@@ -51,6 +51,53 @@ variable "dax_port" {
   }
 }
 
+variable "dynamodb_table_arns" {
+  description = "ARNs of the DynamoDB tables the functions reach through the gateway endpoint; its policy allows no other."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.dynamodb_table_arns) > 0 && alltrue([for arn in var.dynamodb_table_arns : can(regex("^arn:[a-z-]+:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]+$", arn))])
+    error_message = "dynamodb_table_arns must list at least one DynamoDB table ARN (arn:<partition>:dynamodb:<region>:<account>:table/<name>)."
+  }
+}
+
+variable "dynamodb_endpoint_actions" {
+  description = "DynamoDB actions the gateway endpoint lets through, on those tables: the item actions the functions use."
+  type        = list(string)
+  default     = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem"]
+
+  validation {
+    condition     = length(var.dynamodb_endpoint_actions) > 0 && alltrue([for action in var.dynamodb_endpoint_actions : can(regex("^dynamodb:[A-Za-z]+$", action))])
+    error_message = "dynamodb_endpoint_actions must list DynamoDB actions by name (dynamodb:GetItem), no wildcards."
+  }
+}
+
+variable "secret_arns" {
+  description = "ARNs of the Secrets Manager secrets the functions read through the interface endpoint; its policy allows no other."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.secret_arns) > 0 && alltrue([for arn in var.secret_arns : can(regex("^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", arn))])
+    error_message = "secret_arns must list at least one Secrets Manager secret ARN."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "KMS key that encrypts the flow log group."
+  type        = string
+}
+
+variable "log_retention_days" {
+  description = "Retention of the flow log group, in days."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ... 3653)."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every resource in this module."
   type        = map(string)

@@ -9,6 +9,32 @@ locals {
   state_bucket   = "arn:${local.partition}:s3:::${var.state_bucket_name}"
   region         = data.aws_region.current.region
   stages         = toset(["test", "plan", "apply"])
+
+  # CodePipeline keeps each artifact under <pipeline name, first 20 characters>/<artifact name, first
+  # 10 characters>/ in the artifact store. Each project reads and writes only its own artifacts' folders,
+  # so the Test stage (third-party npm code) can neither replace the source the Plan stage reads nor the
+  # approved plan.
+  artifact_folders = {
+    for artifact in ["source", "build", "plan"] :
+    artifact => "${aws_s3_bucket.artifacts.arn}/${substr(var.name, 0, 20)}/${substr(artifact, 0, 10)}"
+  }
+  artifacts_read = {
+    test  = ["source"]
+    plan  = ["source", "build"]
+    apply = ["plan"]
+  }
+  artifacts_written = {
+    test  = ["build"]
+    plan  = ["plan"]
+    apply = []
+  }
+  # Services through which each project may use the key: S3 for its artifacts; plan and apply also
+  # read (and apply writes) the stack's Secrets Manager secrets, which are encrypted with it.
+  key_services = {
+    test  = ["s3.${local.region}.amazonaws.com"]
+    plan  = ["s3.${local.region}.amazonaws.com", "secretsmanager.${local.region}.amazonaws.com"]
+    apply = ["s3.${local.region}.amazonaws.com", "secretsmanager.${local.region}.amazonaws.com"]
+  }
 }
 
 # Created PENDING: an administrator authorizes it once in the console (Developer Tools >
@@ -174,21 +200,50 @@ data "aws_iam_policy_document" "build" {
   }
 
   statement {
-    sid       = "ReadWriteArtifacts"
-    actions   = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
-    resources = ["${aws_s3_bucket.artifacts.arn}/*"]
-  }
-
-  statement {
     sid       = "LocateArtifactsBucket"
     actions   = ["s3:GetBucketAcl", "s3:GetBucketLocation"]
     resources = [aws_s3_bucket.artifacts.arn]
   }
 
+  # Encrypt and decrypt only through the services that hold data under the key, never directly.
   statement {
     sid       = "UseEncryptionKey"
-    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
     resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = local.key_services[each.key]
+    }
+  }
+
+  statement {
+    sid       = "DescribeEncryptionKey"
+    actions   = ["kms:DescribeKey"]
+    resources = [var.kms_key_arn]
+  }
+
+  # The input artifacts of this stage's action, read only.
+  dynamic "statement" {
+    for_each = { for artifact in local.artifacts_read[each.key] : artifact => local.artifact_folders[artifact] }
+
+    content {
+      sid       = "Read${title(statement.key)}Artifact"
+      actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+      resources = ["${statement.value}/*"]
+    }
+  }
+
+  # The output artifact of this stage's action, the only objects it may write.
+  dynamic "statement" {
+    for_each = { for artifact in local.artifacts_written[each.key] : artifact => local.artifact_folders[artifact] }
+
+    content {
+      sid       = "Write${title(statement.key)}Artifact"
+      actions   = ["s3:PutObject"]
+      resources = ["${statement.value}/*"]
+    }
   }
 
   dynamic "statement" {
