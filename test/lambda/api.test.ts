@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sampleCatalog } from '../../src/local/sample-catalog.js';
 import { onCustomDomain, productRequestEvent } from '../fixtures/api-gateway-rest-event.js';
 import { lambdaContext } from '../support/lambda-context.js';
+import { captureEmf, stubLambdaEnvironment } from '../support/lambda-environment.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../support/local-dynamodb.js';
 import { startTestRedis, type TestRedisServer } from '../support/redis-harness.js';
 
@@ -18,7 +19,7 @@ describe('Lambda handler for API Gateway REST proxy events', () => {
   let redis: TestRedisServer;
   let dynamo: LocalDynamoDb;
   let handler: Handler;
-  const emf: string[] = [];
+  let emf: string[] = [];
   const [first, second] = sampleCatalog(2);
 
   const invoke = (rawId: string, method = 'GET') =>
@@ -27,20 +28,8 @@ describe('Lambda handler for API Gateway REST proxy events', () => {
   beforeAll(async () => {
     redis = await startTestRedis();
     dynamo = await startLocalDynamoDb('Products', sampleCatalog(2));
-    vi.stubEnv('REDIS_URL', redis.url);
-    vi.stubEnv('REDIS_COMMAND_TIMEOUT_MS', '1000');
-    vi.stubEnv('DYNAMODB_ENDPOINT', dynamo.server.endpoint);
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
-    const write = process.stdout.write.bind(process.stdout);
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk, ...rest) => {
-      if (String(chunk).includes('"CloudWatchMetrics"')) {
-        emf.push(String(chunk));
-        return true;
-      }
-      return write(chunk, ...(rest as []));
-    });
+    stubLambdaEnvironment({ redisUrl: redis.url, dynamoDbEndpoint: dynamo.server.endpoint });
+    emf = captureEmf();
     ({ handler } = (await import('../../src/lambda/api.js')) as { handler: Handler });
   });
 

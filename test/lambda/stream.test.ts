@@ -10,6 +10,7 @@ import {
   streamEvent,
 } from '../fixtures/dynamodb-stream-event.js';
 import { lambdaContext } from '../support/lambda-context.js';
+import { captureEmf, stubLambdaEnvironment } from '../support/lambda-environment.js';
 import { startTestRedis, type TestRedisServer } from '../support/redis-harness.js';
 
 type Handler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
@@ -18,24 +19,15 @@ describe('Lambda handler for DynamoDB Streams events', () => {
   let redis: TestRedisServer;
   let admin: Redis;
   let handler: Handler;
-  const emf: string[] = [];
+  let emf: string[] = [];
   const invoke = (event: DynamoDBStreamEvent) => handler(event, lambdaContext('aside-stream'));
   const cachedVersion = async (id: string) => decodeEntry((await admin.get(`aside:p:{${id}}`)) ?? '')?.ver;
 
   beforeAll(async () => {
     redis = await startTestRedis();
     admin = new Redis(redis.port, '127.0.0.1');
-    vi.stubEnv('REDIS_URL', redis.url);
-    vi.stubEnv('REDIS_COMMAND_TIMEOUT_MS', '1000');
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
-    const write = process.stdout.write.bind(process.stdout);
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk, ...rest) => {
-      if (String(chunk).includes('"CloudWatchMetrics"')) {
-        emf.push(String(chunk));
-        return true;
-      }
-      return write(chunk, ...(rest as []));
-    });
+    stubLambdaEnvironment({ redisUrl: redis.url });
+    emf = captureEmf();
     ({ handler } = (await import('../../src/lambda/stream.js')) as { handler: Handler });
   });
 

@@ -8,6 +8,7 @@ import {
   type WriteEventOptions,
 } from '../fixtures/api-gateway-rest-event.js';
 import { lambdaContext } from '../support/lambda-context.js';
+import { captureEmf, stubLambdaEnvironment } from '../support/lambda-environment.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../support/local-dynamodb.js';
 import { startTestRedis, type TestRedisServer } from '../support/redis-harness.js';
 
@@ -25,7 +26,7 @@ describe('the writer Lambda handler with API Gateway REST proxy events', () => {
   let dynamo: LocalDynamoDb;
   let writer: Handler;
   let api: Handler;
-  const emf: string[] = [];
+  let emf: string[] = [];
   const [first] = sampleCatalog(1);
 
   const write = (id: string, method: 'PUT' | 'DELETE', options: WriteEventOptions = {}) =>
@@ -37,20 +38,8 @@ describe('the writer Lambda handler with API Gateway REST proxy events', () => {
   beforeAll(async () => {
     redis = await startTestRedis();
     dynamo = await startLocalDynamoDb('Products', sampleCatalog(1));
-    vi.stubEnv('REDIS_URL', redis.url);
-    vi.stubEnv('REDIS_COMMAND_TIMEOUT_MS', '1000');
-    vi.stubEnv('DYNAMODB_ENDPOINT', dynamo.server.endpoint);
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
-    const stdout = process.stdout.write.bind(process.stdout);
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk, ...rest) => {
-      if (String(chunk).includes('"CloudWatchMetrics"')) {
-        emf.push(String(chunk));
-        return true;
-      }
-      return stdout(chunk, ...(rest as []));
-    });
+    stubLambdaEnvironment({ redisUrl: redis.url, dynamoDbEndpoint: dynamo.server.endpoint });
+    emf = captureEmf();
     ({ handler: writer } = (await import('../../src/lambda/writer.js')) as { handler: Handler });
     ({ handler: api } = (await import('../../src/lambda/api.js')) as { handler: Handler });
   });
