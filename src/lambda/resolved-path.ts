@@ -1,6 +1,14 @@
 /** `{name}` or greedy `{name+}` in an API Gateway resource template. */
 const TEMPLATE_PARAMETER = /\{(\w+)(\+?)\}/g;
 
+/** A UTF-16 surrogate without its pair: it has no UTF-8 form, so `encodeURIComponent` throws on it. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Percent-encodes a value, with U+FFFD for each lone surrogate (as a UTF-8 decoder would have it). */
+function encodeValue(value: string): string {
+  return encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD'));
+}
+
 type PathParameters = Readonly<Record<string, string | undefined>>;
 
 /**
@@ -23,7 +31,7 @@ export function withResolvedPath<E extends object>(event: E): E {
       return '';
     }
     // A greedy parameter spans segments, so its slashes stay separators.
-    return greedy ? value.split('/').map(encodeURIComponent).join('/') : encodeURIComponent(value);
+    return greedy ? value.split('/').map(encodeValue).join('/') : encodeValue(value);
   });
   // An event not made by API Gateway (a console test, a direct invoke) may lack the values: keep its path.
   return complete ? { ...event, path } : event;

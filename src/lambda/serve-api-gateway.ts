@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import type { ApiRuntime } from '../composition/create-api-runtime.js';
+import { withJsonErrorBody } from './adapter-error.js';
 import { withResolvedPath } from './resolved-path.js';
 import { hasUndecodableBody, undecodableBodyResult } from './undecodable-body.js';
 import { withoutReadBody } from './without-read-body.js';
@@ -16,6 +17,6 @@ export function serveApiGateway(runtime: ApiRuntime) {
     runtime.telemetry.logger.addContext(context);
     const shaped = withResolvedPath(withoutReadBody(event));
     if (hasUndecodableBody(shaped)) return undecodableBodyResult(shaped);
-    return handleRequest(shaped, context);
+    return withJsonErrorBody(await handleRequest(shaped, context));
   };
 }

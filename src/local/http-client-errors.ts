@@ -26,8 +26,16 @@ function describeClientError(error: ClientError): { status: number; message: str
   }
 }
 
-/** A whole HTTP/1.1 answer as bytes, for sockets that no longer have a ServerResponse to write with. */
-function rawJsonAnswer(status: number, message: string, extraHeaders: Record<string, string> = {}): string {
+/**
+ * A whole HTTP/1.1 answer as bytes, for sockets that no longer have a ServerResponse to write with. An
+ * answer to HEAD has headers only: a client reading it expects no body.
+ */
+function rawJsonAnswer(
+  status: number,
+  message: string,
+  extraHeaders: Record<string, string> = {},
+  forHead = false,
+): string {
   const body = JSON.stringify({ message });
   const headers = {
     'Content-Type': JSON_TYPE,
@@ -37,7 +45,22 @@ function rawJsonAnswer(status: number, message: string, extraHeaders: Record<str
     Connection: 'close',
   };
   const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
-  return `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${head.join('')}\r\n${body}`;
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${head.join('')}\r\n${forHead ? '' : body}`;
+}
+
+/**
+ * Whether the request the parser failed on is a HEAD: the bytes after the last request boundary before
+ * the point of failure (earlier pipelined requests come first in the packet).
+ */
+function failedOnHead(error: ClientError): boolean {
+  const { rawPacket, bytesParsed } = error as ClientError & { rawPacket?: Buffer; bytesParsed?: number };
+  if (!rawPacket) return false;
+  const parsed = rawPacket.subarray(0, bytesParsed ?? 0).toString('latin1');
+  const boundary = parsed.lastIndexOf('\r\n\r\n');
+  return rawPacket
+    .subarray(boundary < 0 ? 0 : boundary + 4)
+    .toString('latin1')
+    .startsWith('HEAD ');
 }
 
 function sendJson(res: ServerResponse, status: number, message: string, close: boolean): void {
@@ -129,7 +152,7 @@ export function hardenHttpServer(server: Server): void {
       // What is left belongs to a request that never arrived whole (the error is about it): its answer
       // is this one, unless it has begun writing, and then no clean answer is possible.
       if ([...pending.keys()].some((res) => res.headersSent)) return void socket.destroy();
-      answerAndClose(socket, rawJsonAnswer(status, message));
+      answerAndClose(socket, rawJsonAnswer(status, message, {}, failedOnHead(error)));
     };
     const waitingFor = () => [...pending].filter(([, req]) => req.complete).map(([res]) => res);
     if (waitingFor().length === 0) return answer();

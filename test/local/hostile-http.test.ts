@@ -160,6 +160,27 @@ describe('the local server under hostile HTTP input', () => {
     expectJsonError(responses[0], 400);
   });
 
+  it('answers a malformed HEAD request with headers only, as HEAD answers must be', async () => {
+    const { hostname, port } = new URL(stack.url);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = createConnection({ host: hostname, port: Number(port) });
+      const chunks: Buffer[] = [];
+      const limit = setTimeout(() => socket.destroy(new Error('no answer in time')), EXCHANGE_LIMIT_MS);
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.on('close', () => {
+        clearTimeout(limit);
+        resolve(Buffer.concat(chunks).toString('latin1'));
+      });
+      socket.on('error', reject);
+      socket.on('connect', () =>
+        socket.write(Buffer.from('HEAD /\xc2\xa0 HTTP/1.1\r\nHost: aside.test\r\n\r\n', 'latin1')),
+      );
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(raw).toMatch(/\r\nContent-Type: application\/json\r\n/i);
+    expect(raw.slice(raw.indexOf('\r\n\r\n') + 4)).toBe('');
+  });
+
   it('answers 417 JSON to an expectation other than 100-continue', async () => {
     const { responses } = await exchange(stack.url, get('/product/prod-0001', 'Expect: 200-ok\r\n'));
     expectJsonError(responses[0], 417);
