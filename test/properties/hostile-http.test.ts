@@ -2,6 +2,7 @@ import { type IncomingHttpHeaders, type IncomingMessage, request } from 'node:ht
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../src/local/local-stack.js';
+import { contentType, deeplyNested, entityTagHeader, productJson } from '../support/hostile-values.js';
 
 /** Fixed so that a failure is reproducible; fast-check prints the seed and counterexample path on failure. */
 const SEED = 20_261_128;
@@ -144,47 +145,11 @@ const headerValue = fc
   )
   .map((value) => value.replace(/[^\t\u0020-\u007e\u0080-\u00ff]/g, '?'));
 
-const CONTENT_TYPES = [
-  'application/json',
-  'application/json; charset=utf-8',
-  'APPLICATION/JSON',
-  'text/plain',
-  'application/x-www-form-urlencoded',
-  'multipart/form-data; boundary=xyz',
-  'application/json; charset=latin1',
-  'application/jsonx',
-  '',
-  ';;;',
-];
-const ETAG_VALUES = [
-  '*',
-  '"abc"',
-  'W/"abc"',
-  '"',
-  '""',
-  'abc',
-  '*, "x"',
-  '"a", W/"b", ',
-  '"1"',
-  ' ',
-  'x'.repeat(10_000),
-];
-
 const headers = fc.record(
   {
-    contentType: fc.oneof(
-      { weight: 6, arbitrary: fc.constant('application/json') },
-      { weight: 3, arbitrary: fc.constantFrom(...CONTENT_TYPES) },
-      { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
-    ),
-    ifMatch: fc.option(fc.oneof(fc.constantFrom(...ETAG_VALUES), fc.string({ maxLength: 30 })), {
-      freq: 2,
-      nil: undefined,
-    }),
-    ifNoneMatch: fc.option(fc.oneof(fc.constantFrom(...ETAG_VALUES), fc.string({ maxLength: 30 })), {
-      freq: 2,
-      nil: undefined,
-    }),
+    contentType,
+    ifMatch: entityTagHeader(),
+    ifNoneMatch: entityTagHeader(),
     host: fc.option(fc.constantFrom('', 'evil.example', 'a b', '[::1', 'localhost:99999', 'x'.repeat(300)), {
       freq: 8,
       nil: undefined,
@@ -194,25 +159,11 @@ const headers = fc.record(
   { requiredKeys: ['contentType', 'extra'] },
 );
 
-function deeplyNested(depth: number): string {
-  return `${'['.repeat(depth)}${']'.repeat(depth)}`;
-}
-
 const body = fc.oneof(
   { weight: 2, arbitrary: fc.constant(null) },
   {
     weight: 5,
-    arbitrary: fc
-      .record(
-        {
-          name: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }),
-          price: fc.oneof(fc.nat(), fc.double()),
-          description: fc.jsonValue({ maxDepth: 3 }),
-          productId: fc.string({ maxLength: 10 }),
-        },
-        { requiredKeys: ['name', 'price'] },
-      )
-      .map((product) => JSON.stringify(product)),
+    arbitrary: productJson,
   },
   { weight: 2, arbitrary: fc.string({ maxLength: 100 }) },
   { weight: 3, arbitrary: fc.json({ maxDepth: 4 }) },
