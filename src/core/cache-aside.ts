@@ -79,7 +79,9 @@ export class CacheAside<T> {
       text = await this.#store.get(keys.entry);
     } catch (error) {
       this.#observer.onStoreError('get', error);
-      return this.#answer(this.#flights.run(`bypass:${id}`, () => this.#bypass(id, undefined)));
+      // Not shared: a load already under way may predate a write this caller saw acknowledged, and with
+      // no fill to be refused nothing would tell. On Lambda each environment has one caller anyway.
+      return this.#answer(this.#bypass(id, undefined));
     }
     const decision = decideLookup(
       this.#decode(text, true),
@@ -91,6 +93,9 @@ export class CacheAside<T> {
       case 'serve':
         return this.#answer(Promise.resolve(served('HIT', decision.entry)));
       case 'refresh-early':
+        // Another caller of this process refreshes it already: this one's entry is fresh, serve it.
+        if (this.#flights.has(`early:${id}`))
+          return this.#answer(Promise.resolve(served('HIT', decision.entry)));
         return this.#answer(
           this.#flights.run(`early:${id}`, () =>
             this.#refreshEarly(id, keys, decision.entry, decision.staleAtMs),

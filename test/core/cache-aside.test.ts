@@ -448,6 +448,19 @@ describe('CacheAside', () => {
       expect(observer.reads).toEqual(['BYPASS']);
     });
 
+    it('does not hand a bypassing caller the answer of a bypass load that began before it', async () => {
+      const failing = new FailingStore(store, new Set(['get']));
+      const cache = engine({ store: failing });
+      source.delayMs = 100;
+      const first = cache.get('prod-0001');
+      await later(10);
+      source.put('prod-0001', { name: 'Desk lamp' }, 4);
+      const second = cache.get('prod-0001');
+      const [early, late] = await settle([first, second]);
+      expect(early).toMatchObject({ outcome: 'BYPASS', record: { version: 3 } });
+      expect(late).toMatchObject({ outcome: 'BYPASS', record: { version: 4 } });
+    });
+
     it('bypasses when only the lease step fails', async () => {
       const failing = new FailingStore(store, new Set(['acquire']));
       expect((await engine({ store: failing }).get('prod-0001')).outcome).toBe('BYPASS');
