@@ -266,6 +266,24 @@ describe('pipeline', async () => {
     ).toEqual([]);
   });
 
+  it('lets the pipeline role use the key only through S3', () => {
+    const statements = policyStatements(dataSource(pipeline, 'aws_iam_policy_document', 'pipeline'));
+    const key = statements.find((statement) => statement.sid === 'UseEncryptionKey');
+    expect(key?.actions).toEqual(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']);
+    expect(blocksOf(key as Body, 'condition')).toEqual([
+      {
+        test: 'StringEquals',
+        variable: 'kms:ViaService',
+        values: [`s3.${expr('local.region')}.amazonaws.com`],
+      },
+    ]);
+    const unconditioned = statements
+      .filter((statement) => statement.sid !== 'UseEncryptionKey')
+      .flatMap((statement) => stringList(statement.actions))
+      .filter((action) => action.startsWith('kms:'));
+    expect(unconditioned).toEqual(['kms:DescribeKey']);
+  });
+
   it('Apply: init and apply of exactly the approved tfplan', () => {
     const commands = allCommands(buildspec('apply'));
     expect(commands.at(-1)).toBe(`terraform -chdir="${expr('TF_DIR')}" apply -input=false tfplan`);

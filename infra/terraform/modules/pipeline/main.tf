@@ -526,9 +526,22 @@ data "aws_iam_policy_document" "pipeline" {
     resources = [for project in aws_codebuild_project.this : project.arn]
   }
 
+  # The pipeline reads and writes artifacts through S3 (SSE-KMS); it never needs the key directly.
   statement {
     sid       = "UseEncryptionKey"
-    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["s3.${local.region}.amazonaws.com"]
+    }
+  }
+
+  statement {
+    sid       = "DescribeEncryptionKey"
+    actions   = ["kms:DescribeKey"]
     resources = [var.kms_key_arn]
   }
 
