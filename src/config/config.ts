@@ -1,14 +1,12 @@
 import { isIP } from 'node:net';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { worstCaseCallMs } from '../adapters/dynamodb/retry-budget.js';
 import { type CachePolicy, DEFAULT_CACHE_POLICY } from '../core/cache-policy.js';
 
 // zod/mini keeps the Lambda bundle small (the classic API adds ~440 KiB). English messages are
 // opt-in, and imported alone: `z.locales` would bundle every language.
 z.config(en());
-
-/** A lease outlives a load: twice the DynamoDB timeout unless CACHE_LEASE_TTL_MS says otherwise. */
-const LEASE_TTL_PER_SOURCE_TIMEOUT = 2;
 
 const optionalString = z.pipe(
   z.optional(z.string()),
@@ -63,6 +61,7 @@ const environmentSchema = z.object({
   DYNAMODB_ENDPOINT: optionalUrl(),
   DAX_ENDPOINT: optionalUrl(/^daxs?$/),
   DYNAMODB_TIMEOUT_MS: positiveInt(1000),
+  DYNAMODB_MAX_ATTEMPTS: boundedInt(3, 10),
   REDIS_URL: optionalUrl(/^rediss?$/),
   REDIS_MODE: z._default(z.enum(['standalone', 'cluster']), 'standalone'),
   REDIS_AUTH_SECRET_ARN: optionalString,
@@ -105,6 +104,8 @@ export interface Config {
     readonly endpoint: string | undefined;
     readonly daxEndpoint: string | undefined;
     readonly timeoutMs: number;
+    /** Attempts per call, the first included; retries pause briefly, with jitter. */
+    readonly maxAttempts: number;
   };
   readonly redis: {
     readonly url: string | undefined;
@@ -153,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       endpoint: e.DYNAMODB_ENDPOINT,
       daxEndpoint: e.DAX_ENDPOINT,
       timeoutMs: e.DYNAMODB_TIMEOUT_MS,
+      maxAttempts: e.DYNAMODB_MAX_ATTEMPTS,
     },
     redis: {
       url: e.REDIS_URL,
@@ -172,7 +174,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         graceSeconds: e.CACHE_GRACE_SECONDS,
         ttlJitterPercent: e.CACHE_TTL_JITTER_PERCENT,
         negativeTtlSeconds: e.CACHE_NEGATIVE_TTL_SECONDS,
-        leaseTtlMs: e.CACHE_LEASE_TTL_MS ?? LEASE_TTL_PER_SOURCE_TIMEOUT * e.DYNAMODB_TIMEOUT_MS,
+        // A lease outlives the load it guards, retries included, and the fill after it.
+        leaseTtlMs:
+          e.CACHE_LEASE_TTL_MS ??
+          worstCaseCallMs(e.DYNAMODB_MAX_ATTEMPTS, e.DYNAMODB_TIMEOUT_MS) + e.REDIS_COMMAND_TIMEOUT_MS,
         leaseWaitMs: e.CACHE_LEASE_WAIT_MS,
         earlyRefreshBeta: e.CACHE_EARLY_REFRESH_BETA,
         fenceTtlMs: e.CACHE_FENCE_TTL_MS,

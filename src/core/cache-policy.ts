@@ -30,7 +30,8 @@ export const DEFAULT_CACHE_POLICY: CachePolicy = {
   graceSeconds: 3600,
   ttlJitterPercent: 10,
   negativeTtlSeconds: 30,
-  leaseTtlMs: 2000,
+  // What config.ts derives from its defaults: 3 DynamoDB attempts of 1 s, their pauses, and a fill.
+  leaseTtlMs: 3300,
   leaseWaitMs: 400,
   earlyRefreshBeta: 1,
   fenceTtlMs: 10_000,

@@ -18,7 +18,13 @@ describe('loadConfig', () => {
   it('has a default for every setting that works locally', () => {
     expect(loadConfig({})).toEqual({
       aws: { region: 'us-east-1' },
-      dynamodb: { tableName: 'Products', endpoint: undefined, daxEndpoint: undefined, timeoutMs: 1000 },
+      dynamodb: {
+        tableName: 'Products',
+        endpoint: undefined,
+        daxEndpoint: undefined,
+        timeoutMs: 1000,
+        maxAttempts: 3,
+      },
       redis: {
         url: undefined,
         mode: 'standalone',
@@ -34,7 +40,7 @@ describe('loadConfig', () => {
           graceSeconds: 3600,
           ttlJitterPercent: 10,
           negativeTtlSeconds: 30,
-          leaseTtlMs: 2000,
+          leaseTtlMs: 3300,
           leaseWaitMs: 400,
           earlyRefreshBeta: 1,
           fenceTtlMs: 10_000,
@@ -57,6 +63,7 @@ describe('loadConfig', () => {
       DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
       DAX_ENDPOINT: 'daxs://cluster.abc.dax-clusters.eu-west-1.amazonaws.com',
       DYNAMODB_TIMEOUT_MS: '800',
+      DYNAMODB_MAX_ATTEMPTS: '4',
       REDIS_URL: 'rediss://default:secret@master.cache.amazonaws.com:6380',
       REDIS_MODE: 'cluster',
       REDIS_AUTH_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:aside-redis',
@@ -86,6 +93,7 @@ describe('loadConfig', () => {
       endpoint: 'http://127.0.0.1:8000',
       daxEndpoint: 'daxs://cluster.abc.dax-clusters.eu-west-1.amazonaws.com',
       timeoutMs: 800,
+      maxAttempts: 4,
     });
     expect(config.redis).toEqual({
       url: 'rediss://default:secret@master.cache.amazonaws.com:6380',
@@ -118,10 +126,15 @@ describe('loadConfig', () => {
   });
 
   describe('lease TTL', () => {
-    it('is twice the DynamoDB timeout by default, so a lease outlives a load', () => {
-      expect(loadConfig({}).cache.policy.leaseTtlMs).toBe(2000);
-      expect(loadConfig({ DYNAMODB_TIMEOUT_MS: '800' }).cache.policy.leaseTtlMs).toBe(1600);
-      expect(loadConfig({ DYNAMODB_TIMEOUT_MS: '2500' }).cache.policy.leaseTtlMs).toBe(5000);
+    it('outlives a load by default: every attempt timing out, the longest pauses, then the fill', () => {
+      // 3 attempts × 1000 ms, pauses of at most 50 and 100 ms, the 150 ms Redis command timeout.
+      expect(loadConfig({}).cache.policy.leaseTtlMs).toBe(3300);
+      expect(loadConfig({ DYNAMODB_TIMEOUT_MS: '800' }).cache.policy.leaseTtlMs).toBe(2700);
+      expect(loadConfig({ DYNAMODB_TIMEOUT_MS: '2500' }).cache.policy.leaseTtlMs).toBe(7800);
+      expect(loadConfig({ DYNAMODB_MAX_ATTEMPTS: '1' }).cache.policy.leaseTtlMs).toBe(1150);
+      expect(
+        loadConfig({ DYNAMODB_MAX_ATTEMPTS: '5', REDIS_COMMAND_TIMEOUT_MS: '100' }).cache.policy.leaseTtlMs,
+      ).toBe(5000 + 50 + 100 + 200 + 400 + 100);
     });
 
     it('can be set by CACHE_LEASE_TTL_MS, whatever the DynamoDB timeout', () => {
@@ -132,10 +145,10 @@ describe('loadConfig', () => {
 
     it('is derived again when CACHE_LEASE_TTL_MS is blank', () => {
       expect(loadConfig({ CACHE_LEASE_TTL_MS: '', DYNAMODB_TIMEOUT_MS: '900' }).cache.policy.leaseTtlMs).toBe(
-        1800,
+        3000,
       );
       expect(loadConfig({ CACHE_LEASE_TTL_MS: '  ', DYNAMODB_TIMEOUT_MS: ' ' }).cache.policy.leaseTtlMs).toBe(
-        2000,
+        3300,
       );
     });
   });
@@ -219,12 +232,15 @@ describe('loadConfig', () => {
     ['CACHE_EARLY_REFRESH_BETA', '-0.5', />=0/],
     ['CACHE_EARLY_REFRESH_BETA', '10.5', /<=10/],
     ['CACHE_EARLY_REFRESH_BETA', 'off', /number/],
+    ['DYNAMODB_MAX_ATTEMPTS', '0', />0/],
+    ['DYNAMODB_MAX_ATTEMPTS', '11', /<=10/],
+    ['DYNAMODB_MAX_ATTEMPTS', '2.5', /int/],
   ])('refuses %s=%s, naming the variable and the reason', (name, value, reason) => {
     const message = configErrorOf({ [name]: value });
     expect(message).toContain(`${name}: `);
     expect(message).toMatch(reason);
     // Only the bad variable is named.
-    expect(message.match(/CACHE_[A-Z_]+:/g)).toEqual([`${name}:`]);
+    expect(message.match(/[A-Z][A-Z_]+:/g)).toEqual([`${name}:`]);
   });
 
   describe('HOST', () => {

@@ -80,6 +80,7 @@ describe.each(Object.keys(BACKENDS))('cache hazards on %s', (backendName) => {
       endpoint: proxy.endpoint,
       daxEndpoint: undefined,
       timeoutMs: 1_000,
+      maxAttempts: 3,
       credentials: DYNALITE_CREDENTIALS,
     });
     const gated = new GatedSource<Item>(

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { numberFromText } from './json-safe-values.js';
+import { createRetryStrategy } from './retry-budget.js';
 
 export interface DynamoDbClientOptions {
   readonly region: string;
@@ -10,11 +11,11 @@ export interface DynamoDbClientOptions {
   /** A DAX cluster discovery endpoint (dax:// or daxs://); when set, reads go through DAX. */
   readonly daxEndpoint: string | undefined;
   readonly timeoutMs: number;
+  /** Attempts per call, the first included. */
+  readonly maxAttempts: number;
   /** Static credentials, for local endpoints; on AWS the default provider chain is used. */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
-
-const MAX_ATTEMPTS = 3;
 
 /**
  * One document client per execution environment. Timeouts are explicit so a slow DynamoDB cannot
@@ -37,7 +38,7 @@ function createDirectClient(options: DynamoDbClientOptions): DynamoDBClient {
     region: options.region,
     endpoint: options.endpoint,
     credentials: options.credentials,
-    maxAttempts: MAX_ATTEMPTS,
+    retryStrategy: createRetryStrategy(options.maxAttempts),
     requestHandler: new NodeHttpHandler({
       connectionTimeout: options.timeoutMs,
       requestTimeout: options.timeoutMs,
@@ -56,6 +57,6 @@ async function createDaxClient(options: DynamoDbClientOptions, daxEndpoint: stri
     credentials: options.credentials,
     requestTimeout: options.timeoutMs,
     connectTimeout: options.timeoutMs,
-    maxRetries: MAX_ATTEMPTS - 1,
+    maxRetries: options.maxAttempts - 1,
   });
 }

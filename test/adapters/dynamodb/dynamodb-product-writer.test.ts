@@ -28,6 +28,7 @@ describe('DynamoDbProductWriter against dynalite', () => {
         endpoint,
         daxEndpoint: undefined,
         timeoutMs: 500,
+        maxAttempts: 3,
         credentials: DYNALITE_CREDENTIALS,
       }),
       tableName: TABLE,

@@ -2,6 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbDocumentClient } from '../../../src/adapters/dynamodb/create-dynamodb-client.js';
 import { DynamoDbSource } from '../../../src/adapters/dynamodb/dynamodb-source.js';
+import { retryBackoffMs, worstCaseCallMs } from '../../../src/adapters/dynamodb/retry-budget.js';
 import { SourceError } from '../../../src/core/source-error.js';
 import { DYNALITE_CREDENTIALS } from '../../../src/local/dynalite-server.js';
 import { sampleCatalog } from '../../../src/local/sample-catalog.js';
@@ -19,13 +20,14 @@ describe('DynamoDbSource against dynalite', () => {
   let proxy: DynamoDbFaultProxy;
   const [first] = sampleCatalog(3);
 
-  const sourceVia = async (endpoint: string, tableName = TABLE) => {
+  const sourceVia = async (endpoint: string, tableName = TABLE, maxAttempts = 3) => {
     const readUnits: number[] = [];
     const client = await createDynamoDbDocumentClient({
       region: REGION,
       endpoint,
       daxEndpoint: undefined,
       timeoutMs: TIMEOUT_MS,
+      maxAttempts,
       credentials: DYNALITE_CREDENTIALS,
     });
     const source = new DynamoDbSource<Product>({
@@ -197,6 +199,25 @@ describe('DynamoDbSource against dynalite', () => {
     expect(reads.every((read) => read.consistentRead)).toBe(true);
   });
 
+  it('makes as many attempts as configured, pausing briefly between them, however long the throttling', async () => {
+    const attempts = 5;
+    const { source } = await sourceVia(proxy.endpoint, TABLE, attempts);
+    proxy.fault = 'throttle';
+    const before = proxy.getItemArrivals.length;
+    const error = await source.load('prod-0003', EVENTUAL).catch((e: unknown) => e);
+    proxy.fault = 'none';
+    expect(error).toMatchObject({ code: 'SOURCE_THROTTLED' });
+    const arrivals = proxy.getItemArrivals.slice(before);
+    expect(arrivals.map((arrival) => arrival.attempt)).toEqual([1, 2, 3, 4, 5]);
+    // Each pause stays under its ceiling (50, 100, 200, 400 ms), where the SDK's own throttling pauses
+    // would reach 1, 2, 4 and 8 s; the margin is this machine's round trip, not the backoff.
+    const margin = 150;
+    for (let retry = 1; retry < attempts; retry++) {
+      const pause = (arrivals[retry]?.receivedAt ?? 0) - (arrivals[retry - 1]?.receivedAt ?? 0);
+      expect(pause).toBeLessThan(retryBackoffMs(retry, () => 1) + margin);
+    }
+  });
+
   it('rejects with SOURCE_UNAVAILABLE within its time budget when DynamoDB does not answer', async () => {
     const { source } = await sourceVia(proxy.endpoint);
     proxy.fault = 'hang';
@@ -204,7 +225,7 @@ describe('DynamoDbSource against dynalite', () => {
     const error = await source.load('prod-0001', EVENTUAL).catch((e: unknown) => e);
     proxy.fault = 'none';
     expect(error).toMatchObject({ code: 'SOURCE_UNAVAILABLE' });
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(Date.now() - started).toBeLessThan(worstCaseCallMs(3, TIMEOUT_MS) + 500);
   });
 
   it('rejects with SOURCE_UNAVAILABLE when nothing listens at the endpoint', async () => {
