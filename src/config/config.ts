@@ -51,6 +51,7 @@ const {
   leaseWaitMs,
   earlyRefreshBeta,
   fenceTtlMs,
+  sourceFailureTtlMs,
   writeMode,
 } = DEFAULT_CACHE_POLICY;
 
@@ -81,6 +82,10 @@ const environmentSchema = z.object({
   CACHE_LEASE_WAIT_MS: nonNegativeNumber(leaseWaitMs, 10_000),
   CACHE_EARLY_REFRESH_BETA: nonNegativeNumber(earlyRefreshBeta, 10),
   CACHE_FENCE_TTL_MS: boundedInt(fenceTtlMs, 3_600_000),
+  CACHE_SOURCE_FAILURE_TTL_MS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(0), z.maximum(60_000)),
+    sourceFailureTtlMs,
+  ),
   CACHE_WRITE_MODE: z._default(z.enum(['write-through', 'invalidate']), writeMode),
   METRICS_NAMESPACE: nonEmptyString('Aside'),
   SERVICE_NAME: nonEmptyString('aside'),
@@ -181,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         leaseWaitMs: e.CACHE_LEASE_WAIT_MS,
         earlyRefreshBeta: e.CACHE_EARLY_REFRESH_BETA,
         fenceTtlMs: e.CACHE_FENCE_TTL_MS,
+        sourceFailureTtlMs: e.CACHE_SOURCE_FAILURE_TTL_MS,
         writeMode: e.CACHE_WRITE_MODE,
       },
     },

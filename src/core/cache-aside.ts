@@ -9,6 +9,7 @@ import { LoadAndFill, type Loaded } from './load-and-fill.js';
 import { decideAcquired, decideLookup } from './read-decision.js';
 import { SingleFlight } from './single-flight.js';
 import type { Source, SourceRecord } from './source.js';
+import { SourceError } from './source-error.js';
 
 export interface CacheAsideOptions<T> {
   readonly store: CacheStore;
@@ -35,13 +36,14 @@ export interface CacheRead<T> {
  */
 type Settled<T> =
   | { readonly read: CacheRead<T>; readonly overtaken?: boolean }
-  | { readonly outcome: CacheOutcome; readonly error: unknown };
+  | { readonly outcome: CacheOutcome; readonly error: unknown; readonly remembered?: boolean };
 
 /**
  * The cache-aside read protocol (DESIGN.md section 5): one GET on the hot path; on an absent or stale
  * entry a lease decides, across every process sharing the store, who loads and fills; the others get
  * the stale entry at once or wait briefly for the fill. A failing store never fails a read (BYPASS);
- * a failing source is answered with the stale entry when there is one.
+ * a failing source is answered with the stale entry when there is one, and otherwise remembered for a
+ * moment, so every process answers with the failure instead of asking the failing source again.
  */
 export class CacheAside<T> {
   readonly #store: CacheStore;
@@ -126,6 +128,7 @@ export class CacheAside<T> {
     const settled = await settling;
     if ('error' in settled) {
       this.#observer.onRead(settled.outcome);
+      if (settled.remembered) this.#observer.onEvent('REMEMBERED_FAILURE');
       throw settled.error;
     }
     this.#observer.onRead(settled.read.outcome);
@@ -193,8 +196,11 @@ export class CacheAside<T> {
     try {
       loaded = await this.#runner.load(id, consistent);
     } catch (error) {
-      // Fail-safe: the stale entry is a better answer than an error.
-      return stale ? served('STALE', stale) : { outcome: 'MISS', error };
+      // Fail-safe: the stale entry is a better answer than an error. The lease stays with this caller
+      // until it expires, so others keep serving that entry meanwhile.
+      if (stale) return served('STALE', stale);
+      await this.#runner.rememberFailure(keys, token, error);
+      return { outcome: 'MISS', error };
     }
     const overtaken = await this.#runner.fill(keys, token, loaded);
     return { read: { outcome: 'MISS', record: loaded.record }, overtaken };
@@ -246,15 +252,24 @@ export class CacheAside<T> {
     }
   }
 
+  /** A remembered failure counts only while fresh: past it, it is neither served nor a stale fallback. */
   #decode(text: string | null, report: boolean): CacheEntry<T> | undefined {
     if (text === null) return undefined;
     const entry = decodeEntry<T>(text);
     if (entry === undefined && report) this.#observer.onEvent('CORRUPT_ENTRY');
+    if (entry?.fail && this.#clock.now() >= entry.soft) return undefined;
     return entry;
   }
 }
 
 function served<T>(outcome: CacheOutcome, entry: CacheEntry<T>): Settled<T> {
+  if (entry.fail) {
+    const error = new SourceError(
+      entry.fail,
+      `The source failed moments ago (${entry.fail}); not asked again yet`,
+    );
+    return { outcome: 'MISS', error, remembered: true };
+  }
   const record = entry.val === null ? null : { value: entry.val, version: entry.ver };
   return { read: { outcome, record } };
 }

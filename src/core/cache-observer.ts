@@ -20,7 +20,9 @@ export type CacheEvent =
   /** A fill was refused: its lease was taken away by a change or expired. */
   | 'FILL_LEASE_LOST'
   /** A fill was refused: a newer version was already cached. */
-  | 'FILL_SUPERSEDED';
+  | 'FILL_SUPERSEDED'
+  /** A read was answered with a remembered source failure, without asking the source. */
+  | 'REMEMBERED_FAILURE';
 
 export type CacheStoreOperation = 'get' | 'acquire' | 'fill' | 'invalidate';
 

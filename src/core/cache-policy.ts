@@ -22,6 +22,11 @@ export interface CachePolicy {
   readonly earlyRefreshBeta: number;
   /** How long a change's fence lasts: well past the lease TTL and DynamoDB's replication lag. */
   readonly fenceTtlMs: number;
+  /**
+   * How long a failed load with no stale entry to serve is remembered: meanwhile readers in every
+   * process answer with the failure at once instead of asking the failing source again. 0: never.
+   */
+  readonly sourceFailureTtlMs: number;
   readonly writeMode: WriteMode;
 }
 
@@ -35,6 +40,7 @@ export const DEFAULT_CACHE_POLICY: CachePolicy = {
   leaseWaitMs: 400,
   earlyRefreshBeta: 1,
   fenceTtlMs: 10_000,
+  sourceFailureTtlMs: 1000,
   writeMode: 'write-through',
 };
 

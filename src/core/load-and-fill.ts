@@ -4,6 +4,7 @@ import { type CachePolicy, entryLifetime } from './cache-policy.js';
 import type { CacheStore, ItemKeys } from './cache-store.js';
 import type { Clock } from './clock.js';
 import type { Source, SourceRecord } from './source.js';
+import { SourceError } from './source-error.js';
 
 export interface Loaded<T> {
   /** The item, or null when the source has none. */
@@ -71,6 +72,28 @@ export class LoadAndFill<T> {
     } catch (error) {
       observer.onStoreError('fill', error);
       return false;
+    }
+  }
+
+  /**
+   * Stores the source's failure in place of the item for `sourceFailureTtlMs`, if `token` still holds
+   * the lease (the fill ends the lease): readers answer with it meanwhile, then one takes the lease and
+   * asks the source again. A change meanwhile took the lease away and is not shadowed.
+   */
+  async rememberFailure(keys: ItemKeys, token: string, error: unknown): Promise<void> {
+    const { store, policy, clock, observer } = this.#deps;
+    if (policy.sourceFailureTtlMs <= 0) return;
+    const entry = encodeEntry({
+      ver: 0,
+      val: null,
+      soft: clock.now() + policy.sourceFailureTtlMs,
+      dt: 0,
+      fail: error instanceof SourceError ? error.code : 'SOURCE_UNAVAILABLE',
+    });
+    try {
+      await store.fill(keys, { token, entry, ttlMs: policy.sourceFailureTtlMs, version: undefined });
+    } catch (storeError) {
+      observer.onStoreError('fill', storeError);
     }
   }
 }

@@ -18,6 +18,7 @@ const EVENT_METRIC: Record<CacheEvent, string> = {
   CORRUPT_ENTRY: METRIC.corruptEntries,
   FILL_LEASE_LOST: METRIC.fillsLeaseLost,
   FILL_SUPERSEDED: METRIC.fillsSuperseded,
+  REMEMBERED_FAILURE: METRIC.rememberedFailures,
 };
 
 /** Turns what the engine reports into EMF metrics and warning logs. */

@@ -11,6 +11,7 @@ export const METRIC = {
   corruptEntries: 'CorruptCacheEntries',
   fillsLeaseLost: 'FillsLeaseLost',
   fillsSuperseded: 'FillsSuperseded',
+  rememberedFailures: 'RememberedSourceFailures',
   cacheStoreErrors: 'CacheStoreErrors',
   cacheBreakerOpened: 'CacheBreakerOpened',
   cacheBreakerClosed: 'CacheBreakerClosed',

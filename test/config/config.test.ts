@@ -44,6 +44,7 @@ describe('loadConfig', () => {
           leaseWaitMs: 400,
           earlyRefreshBeta: 1,
           fenceTtlMs: 10_000,
+          sourceFailureTtlMs: 1000,
           writeMode: 'write-through',
         },
       },
@@ -80,6 +81,7 @@ describe('loadConfig', () => {
       CACHE_LEASE_WAIT_MS: '250',
       CACHE_EARLY_REFRESH_BETA: '2.5',
       CACHE_FENCE_TTL_MS: '20000',
+      CACHE_SOURCE_FAILURE_TTL_MS: '2500',
       CACHE_WRITE_MODE: 'invalidate',
       METRICS_NAMESPACE: 'Shop',
       SERVICE_NAME: 'catalog',
@@ -114,6 +116,7 @@ describe('loadConfig', () => {
         leaseWaitMs: 250,
         earlyRefreshBeta: 2.5,
         fenceTtlMs: 20_000,
+        sourceFailureTtlMs: 2500,
         writeMode: 'invalidate',
       },
     });
@@ -162,6 +165,7 @@ describe('loadConfig', () => {
       CACHE_LEASE_TTL_MS: '1',
       CACHE_LEASE_WAIT_MS: '0',
       CACHE_EARLY_REFRESH_BETA: '0',
+      CACHE_SOURCE_FAILURE_TTL_MS: '0',
     }).cache.policy;
     expect(lowest).toEqual({
       ttlSeconds: 1,
@@ -172,6 +176,7 @@ describe('loadConfig', () => {
       leaseWaitMs: 0,
       earlyRefreshBeta: 0,
       fenceTtlMs: 10_000,
+      sourceFailureTtlMs: 0,
       writeMode: 'write-through',
     });
     const highest = loadConfig({
@@ -182,6 +187,7 @@ describe('loadConfig', () => {
       CACHE_TTL_JITTER_PERCENT: '50',
       CACHE_LEASE_WAIT_MS: '10000',
       CACHE_EARLY_REFRESH_BETA: '10',
+      CACHE_SOURCE_FAILURE_TTL_MS: '60000',
     }).cache.policy;
     expect(highest).toMatchObject({
       ttlSeconds: 365 * 24 * 3600,
@@ -191,6 +197,7 @@ describe('loadConfig', () => {
       ttlJitterPercent: 50,
       leaseWaitMs: 10_000,
       earlyRefreshBeta: 10,
+      sourceFailureTtlMs: 60_000,
     });
     // Grace, jitter, lease wait and β are amounts, not counts: fractions are fine.
     expect(
@@ -232,6 +239,9 @@ describe('loadConfig', () => {
     ['CACHE_EARLY_REFRESH_BETA', '-0.5', />=0/],
     ['CACHE_EARLY_REFRESH_BETA', '10.5', /<=10/],
     ['CACHE_EARLY_REFRESH_BETA', 'off', /number/],
+    ['CACHE_SOURCE_FAILURE_TTL_MS', '-1', />=0/],
+    ['CACHE_SOURCE_FAILURE_TTL_MS', '60001', /<=60000/],
+    ['CACHE_SOURCE_FAILURE_TTL_MS', '0.5', /int/],
     ['DYNAMODB_MAX_ATTEMPTS', '0', />0/],
     ['DYNAMODB_MAX_ATTEMPTS', '11', /<=10/],
     ['DYNAMODB_MAX_ATTEMPTS', '2.5', /int/],

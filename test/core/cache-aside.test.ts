@@ -503,10 +503,78 @@ describe('CacheAside', () => {
       expect(errors).toEqual([source.failWith, source.failWith]);
       expect(observer.reads).toEqual(['MISS', 'MISS']);
       source.failWith = undefined;
-      // The failed holder's lease is still up: the next read waits for it, then loads by itself.
+      // The remembered failure has expired meanwhile: the next read loads again.
       const [read] = await settle([cache.get('prod-0001')]);
       expect(read?.outcome).toBe('MISS');
       expect(source.loads).toHaveLength(2);
+    });
+
+    it('remembers a failure with nothing stale to serve: other processes answer with it at once, unasked', async () => {
+      source.failWith = new SourceError('SOURCE_THROTTLED', 'throttled');
+      source.delayMs = 50;
+      const startedAt = Date.now();
+      const reads = Array.from({ length: 10 }, () =>
+        engine()
+          .get('prod-0001')
+          .catch((error: unknown) => ({ error, tookMs: Date.now() - startedAt })),
+      );
+      const answers = (await settle(reads)) as { error: unknown; tookMs: number }[];
+      // One load for ten processes; the nine waiters got the holder's failure as soon as it was stored.
+      expect(source.loads).toEqual(['prod-0001']);
+      expect(answers.map(({ error }) => (error as SourceError).code)).toEqual(
+        Array(10).fill('SOURCE_THROTTLED'),
+      );
+      expect(Math.max(...answers.map(({ tookMs }) => tookMs))).toBeLessThan(POLICY.leaseWaitMs);
+      expect(observer.count('REMEMBERED_FAILURE')).toBe(9);
+      expect(observer.count('LEASE_WAIT_TIMEOUT')).toBe(0);
+      expect(observer.reads).toEqual(Array(10).fill('MISS'));
+    });
+
+    it('asks the source again once the remembered failure expires', async () => {
+      source.failWith = new SourceError('SOURCE_UNAVAILABLE', 'down');
+      await settle(
+        [
+          engine()
+            .get('prod-0001')
+            .catch(() => undefined),
+        ],
+        0,
+      );
+      await expect(engine().get('prod-0001')).rejects.toMatchObject({ code: 'SOURCE_UNAVAILABLE' });
+      expect(source.loads).toHaveLength(1);
+      source.failWith = undefined;
+      await later(POLICY.sourceFailureTtlMs);
+      expect(await engine().get('prod-0001')).toMatchObject({ outcome: 'MISS', record: { version: 3 } });
+      expect(source.loads).toHaveLength(2);
+    });
+
+    it('lets a write replace a remembered failure at once', async () => {
+      source.failWith = new SourceError('SOURCE_THROTTLED', 'throttled');
+      await settle(
+        [
+          engine()
+            .get('prod-0001')
+            .catch(() => undefined),
+        ],
+        0,
+      );
+      const written = encodeEntry({ ver: 4, val: { name: 'Desk' }, soft: Date.now() + TTL_MS, dt: 0 });
+      await store.writeThrough(KEYS, { entry: written, version: 4, ttlMs: TTL_MS, fenceTtlMs: 10_000 });
+      expect(await engine().get('prod-0001')).toMatchObject({ outcome: 'HIT', record: { version: 4 } });
+    });
+
+    it('without a failure TTL, waiters sit out the wait bound and each asks the failing source', async () => {
+      source.failWith = new SourceError('SOURCE_THROTTLED', 'throttled');
+      source.delayMs = 50;
+      const policy = { ...POLICY, sourceFailureTtlMs: 0 };
+      const reads = Array.from({ length: 4 }, () =>
+        engine({ policy })
+          .get('prod-0001')
+          .catch((error: unknown) => error),
+      );
+      await settle(reads);
+      expect(source.loads).toHaveLength(4);
+      expect(observer.count('LEASE_WAIT_TIMEOUT')).toBe(3);
     });
 
     it('reports the load time and the source error', async () => {

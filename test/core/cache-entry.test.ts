@@ -13,6 +13,22 @@ describe('cache entry envelope', () => {
     expect(decodeEntry(encodeEntry({ ver: 0, val: null, soft: 1, dt: 0 }))?.val).toBeNull();
   });
 
+  it('marks a remembered source failure after the value, leaving the header as every store reads it', () => {
+    const text = encodeEntry({ ver: 0, val: null, soft: 5_000, dt: 0, fail: 'SOURCE_THROTTLED' });
+    expect(text).toBe('{"f":1,"ver":0,"soft":5000,"dt":0,"val":null,"fail":"SOURCE_THROTTLED"}');
+    expect(decodeEntry(text)).toEqual({ ver: 0, val: null, soft: 5_000, dt: 0, fail: 'SOURCE_THROTTLED' });
+    expect(readEntryHeader(text)).toEqual({ ver: 0, soft: 5_000 });
+  });
+
+  it('reads a failure mark it does not know, or one beside an item, as unreadable', () => {
+    expect(
+      decodeEntry('{"f":1,"ver":0,"soft":5000,"dt":0,"val":null,"fail":"SOMETHING_ELSE"}'),
+    ).toBeUndefined();
+    expect(
+      decodeEntry('{"f":1,"ver":3,"soft":5000,"dt":0,"val":{"a":1},"fail":"SOURCE_THROTTLED"}'),
+    ).toBeUndefined();
+  });
+
   it('writes only whole, non-negative numbers into the header, so every store can read it', () => {
     const text = encodeEntry({ ver: -4, val: 1, soft: 10.6, dt: Number.NaN });
     expect(readEntryHeader(text)).toEqual({ ver: 0, soft: 11 });

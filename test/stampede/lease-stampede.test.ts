@@ -131,6 +131,57 @@ describe('a stampede on one cold key across 50 Lambda-like processes', () => {
     },
     HEAVY_TIMEOUT_MS,
   );
+
+  it(
+    'asks a throttling DynamoDB for the cold key only as often as one caller retries, and answers every request 503',
+    async () => {
+      const redis = await startTestRedis();
+      cleanups.push(() => redis.stop());
+      const proxy = await startDynamoDbFaultProxy(dynamo.server.endpoint);
+      cleanups.push(() => proxy.stop());
+      // A long wait bound, so that only a remembered failure, not waiters giving up, ends the waits.
+      const workers = await startLambdaWorkers({
+        count: WORKERS,
+        bundleDir: bundle.dir,
+        env: {
+          REDIS_URL: redis.url,
+          DYNAMODB_ENDPOINT: proxy.endpoint,
+          CACHE_LEASE_WAIT_MS: '5000',
+          CACHE_SOURCE_FAILURE_TTL_MS: '10000',
+        },
+      });
+      cleanups.push(() => workers.stop());
+      await workers.runAll(
+        Array.from({ length: WORKERS }, (_, index) => productRequestEvent(`warm-up-${index}`)),
+      );
+      proxy.fault = 'throttle';
+      const started = performance.now();
+      const invocations = await workers.runAll(
+        Array.from({ length: WORKERS }, () => productRequestEvent(KEY)),
+      );
+      const elapsedMs = performance.now() - started;
+      const attempts = proxy.getItemArrivals.filter((arrival) => arrival.request.id === KEY);
+      console.log(
+        `[throttled] ${WORKERS} requests for ${KEY} over ${WORKERS} processes:`,
+        JSON.stringify({
+          reads: attempts.length,
+          attempts: attempts.map((arrival) => arrival.attempt),
+          statuses: countBy(invocations, (invocation) => String(invocation.result.statusCode)),
+          elapsedMs: Math.round(elapsedMs),
+          handlerMs: percentiles(invocations.map((invocation) => invocation.handlerMs)),
+        }),
+      );
+      // One lease holder's three attempts (DYNAMODB_MAX_ATTEMPTS); the others answered with its failure.
+      expect(attempts.map((arrival) => arrival.attempt)).toEqual([1, 2, 3]);
+      expect(countBy(invocations, (invocation) => String(invocation.result.statusCode))).toEqual({
+        503: WORKERS,
+      });
+      for (const { result } of invocations) {
+        expect(result.multiValueHeaders?.['retry-after']).toEqual(['1']);
+      }
+    },
+    HEAVY_TIMEOUT_MS,
+  );
 });
 
 function tally(invocations: readonly Invocation[]): Record<string, number> {

@@ -26,7 +26,7 @@ locals {
     "NegativeCacheHits", "LeaseWaits", "LeaseWaitTimeouts", "EarlyRefreshes",
     "CorruptCacheEntries", "FillsLeaseLost", "FillsSuperseded", "CacheStoreErrors",
     "CacheBreakerOpened", "CacheBreakerClosed", "CacheBreakerRejections",
-    "SourceLoadLatency", "SourceErrors", "DynamoDBReadUnits",
+    "SourceLoadLatency", "SourceErrors", "RememberedSourceFailures", "DynamoDBReadUnits",
     "ProductWrites", "WritePreconditionFailures", "CacheWriteThroughs", "CacheWritesSuperseded",
     "CacheInvalidations", "CacheMaintenanceErrors", "StreamRecords", "StreamRecordFailures",
   ]
@@ -94,12 +94,15 @@ locals {
       metrics = [local.app_metric["DynamoDBReadUnits"]]
     },
     {
-      title = "DynamoDB loads: p50 and p99 latency (ms), errors (count, right axis)"
+      # Remembered failures: reads answered 503 from a failure another read just had, without asking
+      # DynamoDB again (CACHE_SOURCE_FAILURE_TTL_MS).
+      title = "DynamoDB loads: p50 and p99 latency (ms), errors and remembered failures (count, right axis)"
       stat  = "p99"
       metrics = [
         concat(local.app_metric["SourceLoadLatency"], [{ stat = "p50", label = "Load p50" }]),
         concat(local.app_metric["SourceLoadLatency"], [{ label = "Load p99" }]),
         concat(local.app_metric["SourceErrors"], [{ stat = "Sum", label = "Load errors", yAxis = "right" }]),
+        concat(local.app_metric["RememberedSourceFailures"], [{ stat = "Sum", label = "Remembered failures", yAxis = "right" }]),
       ]
     },
     {
