@@ -3,7 +3,8 @@ import type { Hono } from 'hono';
 import type { Config } from '../config/config.js';
 import { CacheAside } from '../core/cache-aside.js';
 import { CacheMaintenance } from '../core/cache-maintenance.js';
-import { createApp } from '../http/app.js';
+import { createHealthCheck } from '../health/check-health.js';
+import { createApp, type RequestHooks } from '../http/app.js';
 import type { RouteGroup } from '../http/routes.js';
 import { createCacheTelemetry } from '../observability/cache-telemetry.js';
 import { recordMaintenance, recordMaintenanceError } from '../observability/maintenance-telemetry.js';
@@ -23,9 +24,17 @@ import {
 /** An HTTP function's runtime: the app over the read protocol, the write use-case, or both. */
 export interface ApiRuntime {
   readonly app: Hono;
+  /** The read use-case the app's read route serves (undefined without the read routes), with the app's hooks. */
+  readonly readRoute?: ReadRoute;
   readonly telemetry: Telemetry;
   readonly cacheStoreKind: CacheStoreKind;
   close(): Promise<void>;
+}
+
+/** What a host needs to answer the read route without the app (src/lambda/direct-read.ts). */
+export interface ReadRoute {
+  readonly readProduct: ReadProduct;
+  readonly hooks: RequestHooks;
 }
 
 export interface ApiRuntimeOptions extends SharedDependencyOptions {
@@ -38,13 +47,20 @@ export async function createApiRuntime(config: Config, options: ApiRuntimeOption
   const routes = new Set(options.routes ?? ['read']);
   const shared = await createSharedDependencies(config, options);
   const { telemetry } = shared;
-  const app = createApp({
-    readProduct: routes.has('read') ? readUseCase(shared) : undefined,
-    writeProduct: routes.has('write') ? writeUseCase(shared) : undefined,
+  const hooks: RequestHooks = {
     onRequestEnd: telemetry.flushMetrics,
     onError: (error) => telemetry.logger.error('Request failed', { error: error as Error }),
+  };
+  const readProduct = routes.has('read') ? readUseCase(shared) : undefined;
+  const app = createApp({
+    readProduct,
+    writeProduct: routes.has('write') ? writeUseCase(shared) : undefined,
+    // GET /health is the api function's (routes.ts): the read runtime serves it.
+    checkHealth: routes.has('read') ? createHealthCheck(shared.health) : undefined,
+    ...hooks,
   });
-  return { app, telemetry, cacheStoreKind: shared.cacheStoreKind, close: shared.close };
+  const readRoute = readProduct ? { readProduct, hooks } : undefined;
+  return { app, readRoute, telemetry, cacheStoreKind: shared.cacheStoreKind, close: shared.close };
 }
 
 function readUseCase({ config, telemetry, store, source }: SharedDependencies): ReadProduct {

@@ -1,15 +1,34 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { BreakerCacheStore } from '../adapters/breaker/breaker-cache-store.js';
 import { MemoryCacheStore } from '../adapters/memory/memory-cache-store.js';
-import { createRedisClient } from '../adapters/redis/create-redis-client.js';
-import { loadRedisAuthToken } from '../adapters/redis/redis-auth-token.js';
+import { memoryHealthProbe } from '../adapters/memory/memory-health-probe.js';
+import { createRedisClient, type RedisClient } from '../adapters/redis/create-redis-client.js';
+import {
+  type AuthSecretReader,
+  createSecretsManagerReader,
+  parseRedisAuthSecret,
+} from '../adapters/redis/redis-auth-token.js';
 import { RedisCacheStore } from '../adapters/redis/redis-cache-store.js';
+import type { RedisConnectionSettings } from '../adapters/redis/redis-client-options.js';
+import type { RedisCredentials } from '../adapters/redis/redis-credentials.js';
+import { RedisHealthProbe } from '../adapters/redis/redis-health-probe.js';
+import { retryColdStartRead } from '../adapters/redis/retry-cold-start-read.js';
+import { RotatingRedisCacheStore } from '../adapters/redis/rotating-redis-cache-store.js';
 import type { Config } from '../config/config.js';
 import type { CacheStore } from '../core/cache-store.js';
+import type { HealthProbe } from '../health/health-probe.js';
+import type { CacheReport, CircuitState } from '../health/health-report.js';
 import { createBreakerTelemetry } from '../observability/breaker-telemetry.js';
+import { createRedisAuthTelemetry } from '../observability/redis-auth-telemetry.js';
 import type { Telemetry } from '../observability/telemetry.js';
 
 export type CacheStoreKind = 'redis' | 'memory';
+
+/** What GET /health asks of the cache: a probe of the store's own connection, and its breaker's state. */
+export interface CacheHealth {
+  readonly probe: HealthProbe<CacheReport>;
+  readonly circuit?: () => CircuitState;
+}
 
 /**
  * Redis when REDIS_URL is set, else an in-process memory store (with a warning: it is neither shared
@@ -21,14 +40,13 @@ export type CacheStoreKind = 'redis' | 'memory';
 export async function createCacheStore(
   redis: Config['redis'],
   telemetry: Telemetry,
-): Promise<{ store: CacheStore; kind: CacheStoreKind }> {
+): Promise<{ store: CacheStore; kind: CacheStoreKind; health: CacheHealth }> {
   const { logger } = telemetry;
   if (!redis.url) {
     logger.warn('REDIS_URL is not set: caching in process memory, not shared between processes');
-    return { store: new MemoryCacheStore(), kind: 'memory' };
+    return { store: new MemoryCacheStore(), kind: 'memory', health: { probe: memoryHealthProbe } };
   }
-  const authToken = redis.authSecretArn ? await readAuthToken(redis.authSecretArn, logger) : undefined;
-  const store = new RedisCacheStore(createRedisClient({ ...redis, url: redis.url, authToken }));
+  const { store, client } = await createRedisStore(redis, { ...redis, url: redis.url }, telemetry);
   try {
     await store.connect(redis.connectTimeoutMs);
   } catch (error) {
@@ -36,15 +54,48 @@ export async function createCacheStore(
       error: error as Error,
     });
   }
+  const breaker = new BreakerCacheStore(store, redis.breaker, createBreakerTelemetry(telemetry));
   return {
-    store: new BreakerCacheStore(store, redis.breaker, createBreakerTelemetry(telemetry)),
+    store: breaker,
     kind: 'redis',
+    // The probe uses the client directly, past the breaker: it sees Redis even while the circuit is open.
+    // Built per check: after a token rotation the store connects a new client (rotating-redis-cache-store.ts).
+    health: { probe: { check: () => new RedisHealthProbe(client()).check() }, circuit: () => breaker.state },
   };
 }
 
-async function readAuthToken(secretArn: string, logger: Logger): Promise<string | undefined> {
+/**
+ * With REDIS_AUTH_SECRET_ARN, a store whose credentials follow the secret (re-read after Redis refuses
+ * them); without, a plain store on the URL's credentials (the local stack, a Redis without AUTH).
+ */
+async function createRedisStore(
+  redis: Config['redis'],
+  settings: RedisConnectionSettings,
+  telemetry: Telemetry,
+): Promise<{ store: RedisCacheStore | RotatingRedisCacheStore; client: () => RedisClient }> {
+  if (!redis.authSecretArn) {
+    const client = createRedisClient(settings);
+    return { store: new RedisCacheStore(client), client: () => client };
+  }
+  const readSecret = createSecretsManagerReader(redis.authSecretArn);
+  const store = new RotatingRedisCacheStore({
+    settings,
+    credentials: await readCredentials(readSecret, telemetry.logger),
+    readSecret,
+    refreshIntervalMs: redis.authRefreshIntervalMs,
+    listener: createRedisAuthTelemetry(telemetry),
+  });
+  return { store, client: () => store.client };
+}
+
+/** undefined when the secret stays unreadable: Redis then answers NOAUTH, which makes the store re-read it. */
+async function readCredentials(
+  read: AuthSecretReader,
+  logger: Logger,
+): Promise<RedisCredentials | undefined> {
   try {
-    return await loadRedisAuthToken(secretArn);
+    const secret = await retryColdStartRead(() => read('AWSCURRENT'));
+    return parseRedisAuthSecret(secret ?? '');
   } catch (error) {
     logger.error('Redis AUTH secret is unreadable; reads bypass the cache', { error: error as Error });
     return undefined;

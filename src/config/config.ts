@@ -66,6 +66,7 @@ const environmentSchema = z.object({
   REDIS_URL: optionalUrl(/^rediss?$/),
   REDIS_MODE: z._default(z.enum(['standalone', 'cluster']), 'standalone'),
   REDIS_AUTH_SECRET_ARN: optionalString,
+  REDIS_AUTH_REFRESH_INTERVAL_MS: boundedInt(30_000, 3_600_000),
   REDIS_CONNECT_TIMEOUT_MS: positiveInt(500),
   REDIS_COMMAND_TIMEOUT_MS: positiveInt(150),
   REDIS_BREAKER_FAILURE_THRESHOLD: boundedInt(5, 1_000),
@@ -116,6 +117,8 @@ export interface Config {
     readonly url: string | undefined;
     readonly mode: 'standalone' | 'cluster';
     readonly authSecretArn: string | undefined;
+    /** After Redis refuses the credentials, the secret is read again at most once per this interval. */
+    readonly authRefreshIntervalMs: number;
     readonly connectTimeoutMs: number;
     readonly commandTimeoutMs: number;
     /** The circuit breaker around the Redis store: consecutive outages that open it, and its cool-down. */
@@ -165,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       url: e.REDIS_URL,
       mode: e.REDIS_MODE,
       authSecretArn: e.REDIS_AUTH_SECRET_ARN,
+      authRefreshIntervalMs: e.REDIS_AUTH_REFRESH_INTERVAL_MS,
       connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
       commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
       breaker: {

@@ -1,25 +1,37 @@
 import { Hono } from 'hono';
+import type { CheckHealth } from '../health/check-health.js';
 import type { ReadProduct } from '../products/read-product.js';
 import type { WriteProduct } from '../products/write-product.js';
+import { registerHealthRoute } from './health-route.js';
 import { toErrorResponse } from './http-errors.js';
 import { registerReadRoutes } from './read-routes.js';
-import { allowedMethods, ROUTES, toRouterPath } from './routes.js';
+import { ALL_ROUTES, allowedMethods, toRouterPath } from './routes.js';
 import { routingPath } from './routing-path.js';
 import { registerWriteRoutes } from './write-routes.js';
 
-/** A runtime serves the read routes, the write routes, or both (the local server). */
-export interface ApiDependencies {
-  readonly readProduct?: ReadProduct;
-  readonly writeProduct?: WriteProduct;
+/** What the app calls around every request; a host answering a route without the app calls them too. */
+export interface RequestHooks {
   /** Called after every request, including failed ones (flushes that request's metrics). */
   readonly onRequestEnd: () => void;
   readonly onError: (error: unknown) => void;
 }
 
-const PRODUCT_PATH = ROUTES.readProduct.path;
+/** A runtime serves the read routes, the write routes, or both (the local server). */
+export interface ApiDependencies extends RequestHooks {
+  readonly readProduct?: ReadProduct;
+  readonly writeProduct?: WriteProduct;
+  /** GET /health; served by the read runtime (the api function). */
+  readonly checkHealth?: CheckHealth;
+}
 
 /** The HTTP API, defined once; served by the Lambda handlers and by the local Node server. */
-export function createApp({ readProduct, writeProduct, onRequestEnd, onError }: ApiDependencies): Hono {
+export function createApp({
+  readProduct,
+  writeProduct,
+  checkHealth,
+  onRequestEnd,
+  onError,
+}: ApiDependencies): Hono {
   // Routes on the path as sent when URL parsing would resolve its dot segments: "." and ".." are ids.
   const app = new Hono({ getPath: routingPath });
 
@@ -33,16 +45,19 @@ export function createApp({ readProduct, writeProduct, onRequestEnd, onError }: 
 
   if (readProduct) registerReadRoutes(app, readProduct);
   if (writeProduct) registerWriteRoutes(app, writeProduct);
+  if (checkHealth) registerHealthRoute(app, checkHealth);
 
   const servedMethods = [...(readProduct ? ['GET'] : []), ...(writeProduct ? ['PUT', 'DELETE'] : [])];
   app.on(servedMethods, '/product/', (c) => c.json({ message: 'productId is required' }, 400));
 
   // Allow names every method of the route table, also those another function serves (behind API
   // Gateway each method reaches its own function, so only the local server or a direct call gets here).
-  app.all(toRouterPath(PRODUCT_PATH), (c) => {
-    c.header('Allow', allowedMethods(PRODUCT_PATH));
-    return c.json({ message: `Method ${c.req.method} is not allowed on this resource` }, 405);
-  });
+  for (const path of new Set(ALL_ROUTES.map((route) => route.path))) {
+    app.all(toRouterPath(path), (c) => {
+      c.header('Allow', allowedMethods(path));
+      return c.json({ message: `Method ${c.req.method} is not allowed on this resource` }, 405);
+    });
+  }
 
   app.notFound((c) => c.json({ message: 'Not found' }, 404));
 

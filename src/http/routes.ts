@@ -20,6 +20,8 @@ export const ROUTES = {
     authorization: 'AWS_IAM',
     function: 'writer',
   },
+  // Operators' view of the dependencies (Redis memory and evictions among them): signed callers only.
+  health: { method: 'GET', path: '/health', authorization: 'AWS_IAM', function: 'api' },
 } as const satisfies Record<string, Route>;
 
 export const ALL_ROUTES: readonly Route[] = Object.values(ROUTES);

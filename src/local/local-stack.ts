@@ -8,8 +8,8 @@ import { seedProductsTable } from './products-table.js';
 import { isRedisServerAvailable, startRedisServer } from './redis-server-process.js';
 import { SAMPLE_CATALOG_SIZE, sampleCatalog } from './sample-catalog.js';
 
-/** A local Redis shaped like the ElastiCache parameter group (modules/cache): bounded memory, volatile-lru. */
-const LOCAL_REDIS_ARGS = ['--maxmemory', '256mb', '--maxmemory-policy', 'volatile-lru'];
+/** A local Redis shaped like the ElastiCache parameter group (modules/cache): bounded memory, allkeys-lru. */
+const LOCAL_REDIS_ARGS = ['--maxmemory', '256mb', '--maxmemory-policy', 'allkeys-lru'];
 
 export interface LocalPart {
   readonly name: string;

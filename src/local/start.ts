@@ -22,7 +22,9 @@ try {
 process.stderr.write(`\nAside is running locally:\n`);
 const nameWidth = Math.max(...stack.parts.map((part) => part.name.length)) + 1;
 for (const part of stack.parts) process.stderr.write(`  ${part.name.padEnd(nameWidth)} ${part.where}\n`);
-process.stderr.write(`\nTry: curl -i ${stack.url}/product/prod-0001\nCtrl-C stops everything.\n\n`);
+process.stderr.write(
+  `\nTry: curl -i ${stack.url}/product/prod-0001\n     curl -s ${stack.url}/health\nCtrl-C stops everything.\n\n`,
+);
 // On stdout, so a script or a supervisor can wait for this one line.
 process.stdout.write(`Aside listening on ${stack.url}\n`);
 

@@ -16,6 +16,8 @@ export const METRIC = {
   cacheBreakerOpened: 'CacheBreakerOpened',
   cacheBreakerClosed: 'CacheBreakerClosed',
   cacheBreakerRejections: 'CacheBreakerRejections',
+  redisAuthFailures: 'RedisAuthFailures',
+  redisAuthSecretReads: 'RedisAuthSecretReads',
   sourceLoadMs: 'SourceLoadLatency',
   sourceErrors: 'SourceErrors',
   readUnits: 'DynamoDBReadUnits',

@@ -7,6 +7,12 @@ const writeProduct: ApiDependencies['writeProduct'] = {
   put: async () => ({ status: 'precondition-failed' }),
   delete: async () => ({ status: 'not-found' }),
 };
+const checkHealth: ApiDependencies['checkHealth'] = async () => ({
+  status: 'ok',
+  checkedAt: new Date(0).toISOString(),
+  cache: { kind: 'memory', status: 'up' },
+  database: { kind: 'dynamodb', table: 'Products', status: 'up' },
+});
 const hooks = { onRequestEnd: () => {}, onError: () => {} };
 
 /** `METHOD /path` of every method-specific route the app registered (middleware included, once). */
@@ -21,7 +27,7 @@ function served(app: ReturnType<typeof createApp>): Set<string> {
 const routeKey = (route: (typeof ALL_ROUTES)[number]) => `${route.method} ${toRouterPath(route.path)}`;
 
 describe('the app serves exactly the routes in ROUTES', () => {
-  const app = createApp({ readProduct, writeProduct, ...hooks });
+  const app = createApp({ readProduct, writeProduct, checkHealth, ...hooks });
 
   it('registers a handler for every route and no other method-specific route', () => {
     expect(served(app)).toEqual(new Set(ALL_ROUTES.map(routeKey)));
@@ -29,6 +35,7 @@ describe('the app serves exactly the routes in ROUTES', () => {
 
   it('derives Allow from the routes on a path, with HEAD wherever GET is', async () => {
     expect(allowedMethods('/product/{productId}')).toBe('GET, HEAD, PUT, DELETE');
+    expect(allowedMethods('/health')).toBe('GET, HEAD');
     expect(allowedMethods('/nowhere')).toBe('');
     const answer = await app.request('/product/prod-0001', { method: 'POST' });
     expect(answer.status).toBe(405);
@@ -42,7 +49,7 @@ describe('the app serves exactly the routes in ROUTES', () => {
 
 describe('a runtime serves only its route group; other methods answer 405 with Allow from the table', () => {
   it('the read runtime (api function): GET routes only', async () => {
-    const app = createApp({ readProduct, ...hooks });
+    const app = createApp({ readProduct, checkHealth, ...hooks });
     expect(served(app)).toEqual(new Set(ALL_ROUTES.filter((r) => r.function === 'api').map(routeKey)));
     for (const method of ['PUT', 'DELETE']) {
       const answer = await app.request('/product/prod-0001', {
@@ -63,6 +70,9 @@ describe('a runtime serves only its route group; other methods answer 405 with A
       expect(answer.status).toBe(405);
       expect(answer.headers.get('allow')).toBe('GET, HEAD, PUT, DELETE');
     }
+    const health = await app.request('/health');
+    expect(health.status).toBe(405);
+    expect(health.headers.get('allow')).toBe('GET, HEAD');
     expect((await app.request('/product/', { method: 'DELETE' })).status).toBe(400);
   });
 });

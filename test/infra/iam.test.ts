@@ -224,18 +224,24 @@ describe('IAM: explicit actions on specific resources', async () => {
     expect(unexplained).toEqual([]);
   });
 
-  it('gives the read API only GetItem/BatchGetItem on the table and what Redis authentication needs', async () => {
+  it('gives the read API only GetItem/BatchGetItem (and DescribeTable, for /health) on the table and what Redis authentication needs', async () => {
     const env = await terraformDir('environments/example');
     const document = dataSource(env, 'aws_iam_policy_document', 'api_function');
     const statements = Object.fromEntries(policyStatements(document).map((s) => [String(s.sid), s] as const));
     expect(Object.keys(statements).sort()).toEqual([
       'DecryptRedisAuthToken',
+      'DescribeProductsTable',
       'ReadProducts',
       'ReadProductsThroughDax',
       'ReadRedisAuthToken',
     ]);
     expect(statements.ReadProducts).toMatchObject({
       actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+      resources: [expr('module.table.arn')],
+    });
+    // GET /health's DynamoDB check: a control-plane read of this table only, no item.
+    expect(statements.DescribeProductsTable).toMatchObject({
+      actions: ['dynamodb:DescribeTable'],
       resources: [expr('module.table.arn')],
     });
     expect(statements.ReadRedisAuthToken).toMatchObject({
@@ -345,6 +351,7 @@ describe('IAM: explicit actions on specific resources', async () => {
     }
     expect(reader.filter((action) => action.startsWith('dynamodb:')).sort()).toEqual([
       'dynamodb:BatchGetItem',
+      'dynamodb:DescribeTable',
       'dynamodb:GetItem',
     ]);
     expect(stream.filter((action) => ITEM_READS.includes(action))).toEqual([]);

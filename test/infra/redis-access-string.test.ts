@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisClient } from '../../src/adapters/redis/create-redis-client.js';
-import type { RedisCacheStore } from '../../src/adapters/redis/redis-cache-store.js';
+import { RedisCacheStore } from '../../src/adapters/redis/redis-cache-store.js';
+import { RedisHealthProbe } from '../../src/adapters/redis/redis-health-probe.js';
 import { decodeEntry, encodeEntry } from '../../src/core/cache-entry.js';
 import { itemKeys } from '../../src/core/cache-keys.js';
 import type { CacheStore, ItemKeys } from '../../src/core/cache-store.js';
@@ -33,8 +34,11 @@ async function accessStringFromTerraform(): Promise<{ prefix: string; rules: str
   );
   const allowed = cache.variables.get('allowed_commands')?.default;
   expect(Array.isArray(allowed)).toBe(true);
-  expect(String(cache.resources.get('aws_elasticache_user')?.get('default')?.access_string)).toBe(
-    expr('local.access_string'),
+  // The active user always has these rules; the previous one too until the rotation is settled.
+  expect(String(cache.resources.get('aws_elasticache_user')?.get('app')?.access_string)).toBe(
+    expr(
+      'each.key == local.active_user || local.previous_user_enabled ? local.access_string : local.disabled_access_string',
+    ),
   );
 
   const env = await terraformDir('environments/example');
@@ -173,7 +177,7 @@ async function expectEveryOperationRefused(
     );
     expect(error, name).toBeInstanceOf(CacheStoreError);
     expect(error, name).toMatchObject({
-      code: 'CACHE_STORE_AUTH_FAILED',
+      code: 'CACHE_STORE_COMMAND_FAILED',
       message: expect.stringMatching(/NOPERM/),
     });
   }
@@ -305,6 +309,24 @@ describe('Redis access string of the functions user (real redis-server)', () => 
     }
   });
 
+  it("lets GET /health's probe PING and read INFO memory and stats as the functions user", async () => {
+    // Inside a store, as the app builds it: the store listens to the client's connection errors.
+    const client = appClient(server.url);
+    const probed = new RedisCacheStore(client);
+    await probed.connect(TEST_CONNECT_TIMEOUT_MS);
+    try {
+      expect(await new RedisHealthProbe(client).check()).toMatchObject({
+        kind: 'redis',
+        status: 'up',
+        memory: { usedBytes: expect.any(Number) },
+        evictedKeys: expect.any(Number),
+        evictionPolicy: expect.any(String),
+      });
+    } finally {
+      await probed.close();
+    }
+  });
+
   it('allows the connection and cluster commands the client may send, per ACL DRYRUN', async () => {
     const allowed = [
       ['HELLO', '3'],
@@ -370,6 +392,25 @@ describe('Redis access string in cluster mode (Serverless): slot discovery as th
         held.some((keys) => keys.includes(lease)),
         id,
       ).toBe(false);
+    }
+  });
+
+  it("lets GET /health's probe read every master's INFO as the functions user", async () => {
+    const client = createRedisClient({
+      url: cluster.url,
+      mode: 'cluster',
+      connectTimeoutMs: TEST_CONNECT_TIMEOUT_MS,
+      commandTimeoutMs: TEST_COMMAND_TIMEOUT_MS,
+      authToken: TOKEN,
+    });
+    const probed = new RedisCacheStore(client);
+    await probed.connect(5_000);
+    try {
+      const report = await new RedisHealthProbe(client).check();
+      expect(report).toMatchObject({ status: 'up', evictionPolicy: expect.any(String) });
+      expect(report.nodes?.map((node) => node.status)).toEqual(['up', 'up', 'up']);
+    } finally {
+      await probed.close();
     }
   });
 

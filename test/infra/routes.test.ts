@@ -60,10 +60,10 @@ describe('API Gateway routes', async () => {
         function: 'writer',
       });
     }
-    // The read function, whose role can only read, serves no write.
-    expect(declared.filter((route) => route.function === 'api').map((route) => route.method)).toEqual([
-      'GET',
-    ]);
+    // The read function, whose role can only read, serves no write: its GETs are products and /health.
+    expect(
+      declared.filter((route) => route.function === 'api').map((route) => `${route.method} ${route.path}`),
+    ).toEqual(['GET /product/{productId}', 'GET /health']);
     expect(String(((call.functions as Body).writer as Body).invoke_arn)).toBe(
       expr('module.writer_function.invoke_arn'),
     );

@@ -36,7 +36,11 @@ describe('the API under faults', () => {
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('1');
     expect(((await response.json()) as { message: string }).message).toMatch(/temporarily unavailable/);
-    expect((await get('prod-0001')).status).toBe(200);
+    // The failure is remembered for CACHE_SOURCE_FAILURE_TTL_MS (1 s); then the next read asks again.
+    await vi.waitFor(async () => expect((await get('prod-0001')).status).toBe(200), {
+      timeout: 3_000,
+      interval: 100,
+    });
   });
 
   it('keeps serving hits from Redis while DynamoDB is throttling', async () => {

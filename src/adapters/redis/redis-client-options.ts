@@ -10,6 +10,8 @@ export interface RedisConnectionSettings {
   readonly commandTimeoutMs: number;
   /** An AUTH token (e.g. from Secrets Manager); replaces any password in the URL. */
   readonly authToken?: string | undefined;
+  /** The user the token belongs to (the secret's `username`); replaces any username in the URL. */
+  readonly authUsername?: string | undefined;
   /** Extra TLS options for rediss:// (e.g. a private CA for a local TLS server); ElastiCache needs none. */
   readonly tls?: ConnectionOptions | undefined;
 }
@@ -42,7 +44,7 @@ export function buildConnectionOptions(settings: RedisConnectionSettings) {
   const username = parsed.username === '' ? undefined : decodeURIComponent(parsed.username);
   const urlPassword = parsed.password === '' ? undefined : decodeURIComponent(parsed.password);
   return {
-    username,
+    username: settings.authUsername ?? username,
     password: settings.authToken ?? urlPassword,
     // rediss:// turns TLS on with Node's default CA bundle and hostname check, which ElastiCache satisfies.
     tls: parsed.protocol === 'rediss:' ? { ...settings.tls } : undefined,

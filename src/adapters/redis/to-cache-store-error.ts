@@ -1,6 +1,8 @@
 import { CacheStoreError } from '../../core/cache-store-error.js';
 
-const AUTH_REPLY = /^(NOAUTH|WRONGPASS|NOPERM)\b|invalid password|invalid username-password/i;
+// Refused credentials only: they are what a secret re-read can fix (rotating-redis-cache-store.ts). NOPERM
+// (the user may not run that command or touch that key) is the server refusing one command: COMMAND_FAILED.
+const AUTH_REPLY = /^(NOAUTH|WRONGPASS)\b|invalid password|invalid username-password/i;
 // ioredis's message for a command that got no reply within commandTimeout. A connect timeout is not one:
 // that server was never reachable, so it counts as unavailable.
 const TIMEOUT_MESSAGE = /^Command timed out$/;

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseRedisAuthSecret } from '../../../src/adapters/redis/redis-auth-token.js';
 
 describe('parseRedisAuthSecret', () => {
-  it('accepts the raw token', () => {
-    expect(parseRedisAuthSecret('  s3cr3t-token-value \n')).toBe('s3cr3t-token-value');
+  it("accepts the raw token, as the default user's password", () => {
+    expect(parseRedisAuthSecret('  s3cr3t-token-value \n')).toEqual({ password: 's3cr3t-token-value' });
   });
 
   it.each([
@@ -11,7 +11,18 @@ describe('parseRedisAuthSecret', () => {
     ['authToken', '{"authToken":"b","username":"default"}'],
     ['password', '{"password":"c","engine":"redis"}'],
   ])('reads the %s field of a JSON secret', (_field, secret) => {
-    expect(parseRedisAuthSecret(secret)).toMatch(/^[abc]$/);
+    expect(parseRedisAuthSecret(secret).password).toMatch(/^[abc]$/);
+  });
+
+  it('reads the username the token belongs to, as Terraform writes it', () => {
+    expect(parseRedisAuthSecret('{"username":"aside-b","token":"t"}')).toEqual({
+      username: 'aside-b',
+      password: 't',
+    });
+    expect(parseRedisAuthSecret('{"username":"","token":"t"}')).toEqual({
+      username: undefined,
+      password: 't',
+    });
   });
 
   it.each([

@@ -24,11 +24,13 @@ locals {
 
   # Mirror of src/http/routes.ts (test/infra/routes.test.ts keeps the two equal). `function` is a
   # key of the functions map passed to the API module.
-  # Writes require SigV4-signed callers allowed execute-api:Invoke (product_write_invoke_arns).
+  # Writes and /health require SigV4-signed callers allowed execute-api:Invoke (product_write_invoke_arns,
+  # health_invoke_arn).
   routes = [
     { method = "GET", path = "/product/{productId}", function = "api", authorization = "NONE" },
     { method = "PUT", path = "/product/{productId}", function = "writer", authorization = "AWS_IAM" },
     { method = "DELETE", path = "/product/{productId}", function = "writer", authorization = "AWS_IAM" },
+    { method = "GET", path = "/health", function = "api", authorization = "AWS_IAM" },
   ]
 }
 
@@ -123,19 +125,20 @@ module "network" {
 module "cache" {
   source = "../../modules/cache"
 
-  name               = var.name
-  deployment         = var.cache_deployment
-  engine             = var.cache_engine
-  engine_version     = var.cache_engine_version
-  node_type          = var.cache_node_type
-  num_cache_clusters = var.cache_nodes
-  maxmemory_policy   = var.cache_maxmemory_policy
-  key_prefix         = var.cache_key_prefix
-  auth_token_version = var.cache_auth_token_version
-  subnet_ids         = module.network.private_subnet_ids
-  security_group_ids = [module.network.redis_security_group_id]
-  kms_key_arn        = aws_kms_key.this.arn
-  log_retention_days = var.log_retention_days
+  name                       = var.name
+  deployment                 = var.cache_deployment
+  engine                     = var.cache_engine
+  engine_version             = var.cache_engine_version
+  node_type                  = var.cache_node_type
+  num_cache_clusters         = var.cache_nodes
+  maxmemory_policy           = var.cache_maxmemory_policy
+  key_prefix                 = var.cache_key_prefix
+  auth_token_version         = var.cache_auth_token_version
+  auth_token_settled_version = var.cache_auth_token_settled_version
+  subnet_ids                 = module.network.private_subnet_ids
+  security_group_ids         = [module.network.redis_security_group_id]
+  kms_key_arn                = aws_kms_key.this.arn
+  log_retention_days         = var.log_retention_days
 }
 
 module "dax" {
@@ -152,11 +155,18 @@ module "dax" {
 
 # ---------------------------------------------------------------- functions
 
-# The read API may read items and the Redis token, nothing else.
+# The read API may read items and the Redis token, and describe the table for GET /health, nothing else.
 data "aws_iam_policy_document" "api_function" {
   statement {
     sid       = "ReadProducts"
     actions   = ["dynamodb:GetItem", "dynamodb:BatchGetItem"]
+    resources = [module.table.arn]
+  }
+
+  # GET /health checks DynamoDB with DescribeTable: it reads no item and costs no read units.
+  statement {
+    sid       = "DescribeProductsTable"
+    actions   = ["dynamodb:DescribeTable"]
     resources = [module.table.arn]
   }
 
@@ -193,7 +203,7 @@ module "api_function" {
   source = "../../modules/function"
 
   name        = "${var.name}-api"
-  description = "Aside read API: GET /product/{productId} through the cache"
+  description = "Aside read API: GET /product/{productId} through the cache, and GET /health"
   source_dir  = "${var.build_dir}/functions/api"
   handler     = "index.handler"
   memory_size = var.api_memory_mb
@@ -220,12 +230,13 @@ module "api_function" {
       LOG_LEVEL             = var.log_level
     },
     {
-      CACHE_TTL_SECONDS          = tostring(var.cache_ttl_seconds)
-      CACHE_TTL_JITTER_PERCENT   = tostring(var.cache_ttl_jitter_percent)
-      CACHE_GRACE_SECONDS        = tostring(var.cache_grace_seconds)
-      CACHE_NEGATIVE_TTL_SECONDS = tostring(var.cache_negative_ttl_seconds)
-      CACHE_LEASE_WAIT_MS        = tostring(var.cache_lease_wait_ms)
-      CACHE_EARLY_REFRESH_BETA   = tostring(var.cache_early_refresh_beta)
+      CACHE_TTL_SECONDS           = tostring(var.cache_ttl_seconds)
+      CACHE_TTL_JITTER_PERCENT    = tostring(var.cache_ttl_jitter_percent)
+      CACHE_GRACE_SECONDS         = tostring(var.cache_grace_seconds)
+      CACHE_NEGATIVE_TTL_SECONDS  = tostring(var.cache_negative_ttl_seconds)
+      CACHE_LEASE_WAIT_MS         = tostring(var.cache_lease_wait_ms)
+      CACHE_EARLY_REFRESH_BETA    = tostring(var.cache_early_refresh_beta)
+      CACHE_SOURCE_FAILURE_TTL_MS = tostring(var.cache_source_failure_ttl_ms)
     },
     var.dax_enabled ? { DAX_ENDPOINT = module.dax[0].endpoint_url } : {},
   )
@@ -292,12 +303,13 @@ module "writer_function" {
       LOG_LEVEL             = var.log_level
     },
     {
-      CACHE_TTL_SECONDS          = tostring(var.cache_ttl_seconds)
-      CACHE_TTL_JITTER_PERCENT   = tostring(var.cache_ttl_jitter_percent)
-      CACHE_GRACE_SECONDS        = tostring(var.cache_grace_seconds)
-      CACHE_NEGATIVE_TTL_SECONDS = tostring(var.cache_negative_ttl_seconds)
-      CACHE_LEASE_WAIT_MS        = tostring(var.cache_lease_wait_ms)
-      CACHE_EARLY_REFRESH_BETA   = tostring(var.cache_early_refresh_beta)
+      CACHE_TTL_SECONDS           = tostring(var.cache_ttl_seconds)
+      CACHE_TTL_JITTER_PERCENT    = tostring(var.cache_ttl_jitter_percent)
+      CACHE_GRACE_SECONDS         = tostring(var.cache_grace_seconds)
+      CACHE_NEGATIVE_TTL_SECONDS  = tostring(var.cache_negative_ttl_seconds)
+      CACHE_LEASE_WAIT_MS         = tostring(var.cache_lease_wait_ms)
+      CACHE_EARLY_REFRESH_BETA    = tostring(var.cache_early_refresh_beta)
+      CACHE_SOURCE_FAILURE_TTL_MS = tostring(var.cache_source_failure_ttl_ms)
     },
     {
       CACHE_WRITE_MODE   = var.cache_write_mode
@@ -388,12 +400,13 @@ module "stream_function" {
       LOG_LEVEL             = var.log_level
     },
     {
-      CACHE_TTL_SECONDS          = tostring(var.cache_ttl_seconds)
-      CACHE_TTL_JITTER_PERCENT   = tostring(var.cache_ttl_jitter_percent)
-      CACHE_GRACE_SECONDS        = tostring(var.cache_grace_seconds)
-      CACHE_NEGATIVE_TTL_SECONDS = tostring(var.cache_negative_ttl_seconds)
-      CACHE_LEASE_WAIT_MS        = tostring(var.cache_lease_wait_ms)
-      CACHE_EARLY_REFRESH_BETA   = tostring(var.cache_early_refresh_beta)
+      CACHE_TTL_SECONDS           = tostring(var.cache_ttl_seconds)
+      CACHE_TTL_JITTER_PERCENT    = tostring(var.cache_ttl_jitter_percent)
+      CACHE_GRACE_SECONDS         = tostring(var.cache_grace_seconds)
+      CACHE_NEGATIVE_TTL_SECONDS  = tostring(var.cache_negative_ttl_seconds)
+      CACHE_LEASE_WAIT_MS         = tostring(var.cache_lease_wait_ms)
+      CACHE_EARLY_REFRESH_BETA    = tostring(var.cache_early_refresh_beta)
+      CACHE_SOURCE_FAILURE_TTL_MS = tostring(var.cache_source_failure_ttl_ms)
     },
     {
       CACHE_WRITE_MODE   = var.cache_write_mode

@@ -25,6 +25,16 @@ output "product_write_invoke_arns" {
   ]
 }
 
+output "health_url" {
+  description = "GET /health: Redis and DynamoDB reachability, cache memory, evictions, eviction policy and breaker state (IAM-signed callers only)."
+  value       = "${module.api.invoke_url}/health"
+}
+
+output "health_invoke_arn" {
+  description = "execute-api ARN a caller's IAM policy must allow (execute-api:Invoke) to GET /health."
+  value       = "${module.api.execution_arn}/${module.api.stage_name}/GET/health"
+}
+
 output "table_stream_arn" {
   description = "ARN of the table's stream (NEW_AND_OLD_IMAGES), which the stream function consumes."
   value       = module.table.stream_arn

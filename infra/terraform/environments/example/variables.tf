@@ -85,7 +85,13 @@ variable "cache_engine_version" {
 }
 
 variable "cache_auth_token_version" {
-  description = "Version of the generated Redis AUTH token; increment it to rotate the token (secret and user together)."
+  description = "Version of the Redis credentials; increment it to rotate (README.md, Deploy to AWS): the other app user gets a new token, the previous one keeps working until cache_auth_token_settled_version catches up."
+  type        = number
+  default     = 1
+}
+
+variable "cache_auth_token_settled_version" {
+  description = "The cache_auth_token_version whose rotation is complete; set it equal to cache_auth_token_version in a later apply to switch the previous Redis user off."
   type        = number
   default     = 1
 }
@@ -103,9 +109,9 @@ variable "cache_nodes" {
 }
 
 variable "cache_maxmemory_policy" {
-  description = "Redis maxmemory-policy of the replication group."
+  description = "Redis maxmemory-policy of the replication group; allkeys-lru for a cache dedicated to Aside (modules/cache says why)."
   type        = string
-  default     = "volatile-lru"
+  default     = "allkeys-lru"
 }
 
 variable "cache_key_prefix" {
@@ -185,6 +191,17 @@ variable "cache_early_refresh_beta" {
   validation {
     condition     = var.cache_early_refresh_beta >= 0 && var.cache_early_refresh_beta <= 10
     error_message = "cache_early_refresh_beta must be between 0 and 10."
+  }
+}
+
+variable "cache_source_failure_ttl_ms" {
+  description = "CACHE_SOURCE_FAILURE_TTL_MS: how long a failed DynamoDB read with nothing stale to serve is remembered, so reads of that item in every function answer 503 at once instead of asking a throttled table again; 0 turns it off."
+  type        = number
+  default     = 1000
+
+  validation {
+    condition     = var.cache_source_failure_ttl_ms >= 0 && var.cache_source_failure_ttl_ms <= 60000 && floor(var.cache_source_failure_ttl_ms) == var.cache_source_failure_ttl_ms
+    error_message = "cache_source_failure_ttl_ms must be a whole number from 0 to 60000 (a minute)."
   }
 }
 

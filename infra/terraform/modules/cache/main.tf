@@ -1,7 +1,11 @@
-# Authentication: a user group whose `default` user's password is a generated token. The token lives
-# in Secrets Manager (the functions read it at cold start) and never appears in code, plan or state:
-# an ephemeral password is handed to write-only arguments during apply. The same mechanism works for a
-# replication group and for Serverless, which has no AUTH-token option.
+# Authentication: the functions log in as one of two users that take turns (Secrets Manager's
+# "alternating users" rotation). The Secrets Manager secret is the single source of their credentials:
+# Terraform writes it, reads the version it wrote back, and gives the active user the token it read, so
+# secret and user cannot disagree, even when the user is replaced. Tokens never appear in code, plan or
+# state: ephemeral values reach AWS only through write-only arguments. A user takes one write-only
+# password (provider 6.62: `passwords_wo` is one string), so the two valid credentials of a rotation are
+# two users, each with its own password. README.md ("Deploy to AWS") has the runbook; docs/architecture.md
+# says why. The same mechanism works for a replication group and for Serverless (no AUTH-token option).
 
 locals {
   serverless = var.deployment == "serverless"
@@ -9,12 +13,25 @@ locals {
   parameter_family = "${var.engine}7"
   # Valkey's 7.x on ElastiCache is 7.2; Redis OSS's 7.x line ends at 7.1.
   engine_version = coalesce(var.engine_version, var.engine == "valkey" ? "7.2" : "7.1")
-  # The functions' user: on, only keys under the app's prefix, only the commands in allowed_commands.
+  # The functions' users: on, only keys under the app's prefix, only the commands in allowed_commands.
   access_string = join(" ", concat(["on", "~${var.key_prefix}:*", "-@all"], var.allowed_commands))
+  # The same rules, switched off: the previous user once a rotation is settled (nobody can log in as it).
+  disabled_access_string = join(" ", concat(["off", "~${var.key_prefix}:*", "-@all"], var.allowed_commands))
+
+  # Odd versions make user "a" active, even ones "b".
+  app_user_names = { a = "${var.name}-a", b = "${var.name}-b" }
+  active_user    = var.auth_token_version % 2 == 1 ? "a" : "b"
+  # How often each user has been made active so far: its password is sent again exactly when this grows.
+  app_user_generation = {
+    a = floor((var.auth_token_version + 1) / 2)
+    b = floor(var.auth_token_version / 2) + 1
+  }
+  # While a rotation is not settled, the previous user keeps working: warm functions move at their pace.
+  previous_user_enabled = var.auth_token_settled_version < var.auth_token_version
 }
 
-# Generated anew in every run, stored nowhere: it reaches AWS only through the write-only arguments
-# below, which send it when auth_token_version changes (on create, and to rotate).
+# Generated anew in every run, stored nowhere: it is used only when something is written (a new secret
+# version when auth_token_version changes, a user created).
 ephemeral "random_password" "auth" {
   length = 64
   # ElastiCache passwords accept only a few special characters; letters and digits give ~380 bits anyway.
@@ -23,29 +40,64 @@ ephemeral "random_password" "auth" {
 
 resource "aws_secretsmanager_secret" "auth" {
   name_prefix = "${var.name}-redis-auth-"
-  description = "AUTH token of the ${var.name} cache (the password of its default user)."
+  description = "Credentials of the ${var.name} cache's active user, JSON with username and token (REDIS_AUTH_SECRET_ARN)."
   kms_key_id  = var.kms_key_arn
 
   tags = var.tags
 }
 
-# The secret string is the bare token, as REDIS_AUTH_SECRET_ARN expects.
+# A new version, with a new token for the user whose turn it is, each time auth_token_version changes.
+# The version is replaced (secret_string_wo_version forces it), so Secrets Manager labels the one before
+# AWSPREVIOUS: the previous user's credentials, which the functions fall back to if the active ones are
+# refused (src/adapters/redis/rotating-redis-cache-store.ts).
 resource "aws_secretsmanager_secret_version" "auth" {
-  secret_id                = aws_secretsmanager_secret.auth.id
-  secret_string_wo         = ephemeral.random_password.auth.result
+  secret_id = aws_secretsmanager_secret.auth.id
+  secret_string_wo = jsonencode({
+    username = local.app_user_names[local.active_user]
+    token    = ephemeral.random_password.auth.result
+  })
   secret_string_wo_version = var.auth_token_version
 }
 
-# AWS's built-in `default` user has no password; a user group must hold a user named `default`, so
-# this one replaces it (the ID must differ from the reserved "default"). Its password is the same
-# ephemeral token as the secret's, written in the same apply.
+# The version written above, read back (during apply, after it is written): the only source of the
+# active user's password.
+ephemeral "aws_secretsmanager_secret_version" "auth" {
+  secret_id  = aws_secretsmanager_secret.auth.id
+  version_id = aws_secretsmanager_secret_version.auth.version_id
+}
+
+locals {
+  written_token = jsondecode(ephemeral.aws_secretsmanager_secret_version.auth.secret_string).token
+}
+
+# The functions' two users. The active one gets the token read back from the secret whenever its
+# generation grows (it became active) and whenever it is created (so a replaced user gets the secret's
+# token, not a fresh one). The inactive one keeps its password: it is the previous credentials, valid
+# until auth_token_settled_version catches up and switches it off. Created inactive, it gets a random
+# password nobody knows, and is off.
+resource "aws_elasticache_user" "app" {
+  for_each = local.app_user_names
+
+  user_id              = each.value
+  user_name            = each.value
+  engine               = var.engine
+  access_string        = each.key == local.active_user || local.previous_user_enabled ? local.access_string : local.disabled_access_string
+  passwords_wo         = each.key == local.active_user ? local.written_token : ephemeral.random_password.auth.result
+  passwords_wo_version = local.app_user_generation[each.key]
+
+  tags = var.tags
+}
+
+# A user group must hold a user named `default`, and AWS's built-in one has no password: this one
+# replaces it (the ID must differ from the reserved "default"), switched off, with a password nobody
+# knows. Connections that name no user (AUTH <token> alone) are refused.
 resource "aws_elasticache_user" "default" {
   user_id              = "${var.name}-default"
   user_name            = "default"
   engine               = var.engine
-  access_string        = local.access_string
+  access_string        = "off -@all"
   passwords_wo         = ephemeral.random_password.auth.result
-  passwords_wo_version = var.auth_token_version
+  passwords_wo_version = 1
 
   tags = var.tags
 }
@@ -53,7 +105,7 @@ resource "aws_elasticache_user" "default" {
 resource "aws_elasticache_user_group" "this" {
   user_group_id = var.name
   engine        = var.engine
-  user_ids      = [aws_elasticache_user.default.user_id]
+  user_ids      = concat([aws_elasticache_user.default.user_id], [for user in aws_elasticache_user.app : user.user_id])
 
   tags = var.tags
 }

@@ -66,9 +66,9 @@ variable "port" {
 }
 
 variable "maxmemory_policy" {
-  description = "Eviction policy when memory is full. Every key Aside writes has an expiry, so volatile-lru evicts only Aside's own entries and never fails writes."
+  description = "Eviction policy of the replication group (Serverless manages its own). allkeys-lru for a cache dedicated to Aside: evicting the least recently used keeps the leases and fences just written (volatile-ttl would evict those short-lived keys first, breaking the stampede and no-stale-set guarantees), and it can always free memory (noeviction refuses fills instead). README.md, \"Eviction policy\", says why in full."
   type        = string
-  default     = "volatile-lru"
+  default     = "allkeys-lru"
 
   validation {
     condition = contains([
@@ -90,7 +90,7 @@ variable "key_prefix" {
 }
 
 variable "allowed_commands" {
-  description = "ACL rules (after -@all) of the user the functions authenticate as: what the ioredis client sends (GET, SET, UNLINK; HELLO/AUTH, PING, INFO ready check, CLIENT SETNAME, QUIT/RESET), cluster discovery and ready check for Serverless (CLUSTER SLOTS/SHARDS/INFO, READONLY) and scripting for the lease, fill and invalidate steps (EVAL, EVALSHA, SCRIPT LOAD, FCALL; src/adapters/redis/redis-scripts.ts, whose scripts call only GET, SET and UNLINK). Not CLIENT SETINFO: ioredis ignores its refusal, and engines before 7.2 reject the rule itself. test/infra/redis-access-string.test.ts proves the list against a real redis-server."
+  description = "ACL rules (after -@all) of the user the functions authenticate as: what the ioredis client sends (GET, SET, UNLINK; HELLO/AUTH, PING, INFO ready check, CLIENT SETNAME, QUIT/RESET), cluster discovery and ready check for Serverless (CLUSTER SLOTS/SHARDS/INFO, READONLY) and scripting for the lease, fill and invalidate steps (EVAL, EVALSHA, SCRIPT LOAD, FCALL; src/adapters/redis/redis-scripts.ts, whose scripts call only GET, SET and UNLINK). GET /health sends PING and INFO (memory, stats) only: ElastiCache refuses CONFIG anyway. Not CLIENT SETINFO: ioredis ignores its refusal, and engines before 7.2 reject the rule itself. test/infra/redis-access-string.test.ts proves the list against a real redis-server."
   type        = list(string)
   default = [
     "+get", "+set", "+unlink",
@@ -106,13 +106,24 @@ variable "allowed_commands" {
 }
 
 variable "auth_token_version" {
-  description = "Version of the generated AUTH token. Increment it to rotate: the next apply writes a new token to the secret and the user together. Warm functions keep the token they read at cold start until they are replaced (meanwhile a reconnect of theirs fails authentication and reads go to DynamoDB)."
+  description = "Version of the Redis credentials. Increment it to rotate: the next apply writes a new token for the other of the two app users to the secret and gives that user the same token; the previous user keeps working until auth_token_settled_version catches up. Functions move on their own: when Redis refuses their credentials they read the secret again. A new deployment starts at 1."
   type        = number
   default     = 1
 
   validation {
     condition     = var.auth_token_version >= 1 && floor(var.auth_token_version) == var.auth_token_version
     error_message = "auth_token_version must be a positive whole number."
+  }
+}
+
+variable "auth_token_settled_version" {
+  description = "The auth_token_version whose rotation is complete. While it is lower than auth_token_version, both app users can log in (the overlap); set it equal in a later apply to switch the previous user off. Setting both at once rotates without an overlap: warm functions then bypass the cache until they have read the secret again."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.auth_token_settled_version >= 1 && floor(var.auth_token_settled_version) == var.auth_token_settled_version && var.auth_token_settled_version <= var.auth_token_version
+    error_message = "auth_token_settled_version must be a positive whole number, at most auth_token_version."
   }
 }
 

@@ -62,9 +62,9 @@ variable "dynamodb_table_arns" {
 }
 
 variable "dynamodb_endpoint_actions" {
-  description = "DynamoDB actions the gateway endpoint lets through, on those tables: the item actions the functions use."
+  description = "DynamoDB actions the gateway endpoint lets through, on those tables: the item actions the functions use, and DescribeTable (GET /health)."
   type        = list(string)
-  default     = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem"]
+  default     = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:DescribeTable"]
 
   validation {
     condition     = length(var.dynamodb_endpoint_actions) > 0 && alltrue([for action in var.dynamodb_endpoint_actions : can(regex("^dynamodb:[A-Za-z]+$", action))])

@@ -26,6 +26,7 @@ locals {
     "NegativeCacheHits", "LeaseWaits", "LeaseWaitTimeouts", "EarlyRefreshes",
     "CorruptCacheEntries", "FillsLeaseLost", "FillsSuperseded", "CacheStoreErrors",
     "CacheBreakerOpened", "CacheBreakerClosed", "CacheBreakerRejections",
+    "RedisAuthFailures", "RedisAuthSecretReads",
     "SourceLoadLatency", "SourceErrors", "RememberedSourceFailures", "DynamoDBReadUnits",
     "ProductWrites", "WritePreconditionFailures", "CacheWriteThroughs", "CacheWritesSuperseded",
     "CacheInvalidations", "CacheMaintenanceErrors", "StreamRecords", "StreamRecordFailures",
@@ -86,6 +87,17 @@ locals {
         local.app_metric["CacheBreakerOpened"],
         local.app_metric["CacheBreakerClosed"],
         local.app_metric["CacheBreakerRejections"],
+      ]
+    },
+    {
+      # Refused credentials (calls and reconnects) and the secret re-reads they cause, at most one per
+      # REDIS_AUTH_REFRESH_INTERVAL_MS per environment. A few around a rotation are expected; a steady line
+      # means the secret and the users disagree and every read bypasses the cache.
+      title = "Redis credentials: auth failures, secret re-reads (count)"
+      stat  = "Sum"
+      metrics = [
+        local.app_metric["RedisAuthFailures"],
+        local.app_metric["RedisAuthSecretReads"],
       ]
     },
     {
@@ -214,6 +226,11 @@ locals {
       "corrupt-cache-entries" = {
         description = "Values under the cache key prefix are not entries of the app's format: another writer shares CACHE_KEY_PREFIX (or, for a few minutes after a deploy that changed the entry format, old and new code overwrite each other's entries)."
         namespace   = var.metrics_namespace, metric = "CorruptCacheEntries", dimensions = tomap({ service = var.service_name })
+        statistic   = "Sum", extended = null, comparison = "GreaterThanThreshold", threshold = 0
+      }
+      "redis-auth-failures" = {
+        description = "Redis refuses the functions' credentials (WRONGPASS/NOAUTH) for minutes: reads bypass the cache. A rotation that overlapped causes none; a steady count means the secret and the ElastiCache users disagree (an apply that failed halfway, a user changed by hand) or the secret is unreadable. Check the functions' logs, then rotate again (README.md, Deploy to AWS)."
+        namespace   = var.metrics_namespace, metric = "RedisAuthFailures", dimensions = tomap({ service = var.service_name })
         statistic   = "Sum", extended = null, comparison = "GreaterThanThreshold", threshold = 0
       }
       "cache-maintenance-errors" = {
