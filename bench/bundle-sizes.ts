@@ -1,11 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { LAMBDA_FUNCTIONS } from '../scripts/lambda-functions.js';
 
 export interface BundleSize {
-  readonly name: string;
   readonly files: number;
   readonly javascriptBytes: number;
   /** What a cold start loads: index.mjs and the chunks it imports statically. */
@@ -17,26 +14,22 @@ export interface BundleSize {
 // esbuild's minified ESM output: `from"./chunk-X.mjs"` or `import"./chunk-X.mjs"` is a static import.
 const STATIC_IMPORT = /(?:from|import)\s*"\.\/([\w.-]+\.mjs)"/g;
 
-/** Runs `npm run build` and measures each function's output. */
-export function measureBundleSizes(): BundleSize[] {
-  execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'ignore' });
-  return LAMBDA_FUNCTIONS.map(({ name }) => {
-    const dir = join('dist', 'functions', name);
-    const scripts = new Map(
-      readdirSync(dir)
-        .filter((file) => file.endsWith('.mjs'))
-        .map((file) => [file, readFileSync(join(dir, file))] as const),
-    );
-    const coldStart = staticClosure('index.mjs', scripts);
-    let javascriptBytes = 0;
-    let compressedBytes = 0;
-    for (const contents of scripts.values()) {
-      javascriptBytes += contents.length;
-      compressedBytes += gzipSync(contents, { level: 9 }).length;
-    }
-    const coldStartBytes = [...coldStart].reduce((sum, file) => sum + (scripts.get(file)?.length ?? 0), 0);
-    return { name, files: scripts.size, javascriptBytes, coldStartBytes, compressedBytes };
-  });
+/** Measures a folder built by scripts/build-function.ts (index.mjs and its chunks). */
+export function measureBundleSize(dir: string): BundleSize {
+  const scripts = new Map(
+    readdirSync(dir)
+      .filter((file) => file.endsWith('.mjs'))
+      .map((file) => [file, readFileSync(join(dir, file))] as const),
+  );
+  const coldStart = staticClosure('index.mjs', scripts);
+  let javascriptBytes = 0;
+  let compressedBytes = 0;
+  for (const contents of scripts.values()) {
+    javascriptBytes += contents.length;
+    compressedBytes += gzipSync(contents, { level: 9 }).length;
+  }
+  const coldStartBytes = [...coldStart].reduce((sum, file) => sum + (scripts.get(file)?.length ?? 0), 0);
+  return { files: scripts.size, javascriptBytes, coldStartBytes, compressedBytes };
 }
 
 function staticClosure(entry: string, scripts: ReadonlyMap<string, Buffer>): Set<string> {

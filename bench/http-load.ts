@@ -7,6 +7,8 @@ export interface HttpRunResult {
   readonly requests: number;
   readonly requestsPerSecond: number;
   readonly p50Ms: number;
+  /** Sequential runs only: autocannon reports no 95th percentile. */
+  readonly p95Ms?: number;
   readonly p99Ms: number;
   /** How the server said it answered (the X-Cache header), so a "hit" run is known to have hit. */
   readonly outcomes: Record<string, number>;
@@ -34,13 +36,14 @@ export async function runSequentialHttp(options: HttpRunOptions): Promise<HttpRu
       if (response.status !== 200) failures += 1;
     });
   }
-  const { p50Us, p99Us, count } = latency.summary();
+  const { p50Us, p95Us, p99Us, count } = latency.summary();
   return {
     label: options.label,
     connections: 1,
     requests: count,
     requestsPerSecond: count / options.seconds,
     p50Ms: p50Us / 1000,
+    p95Ms: p95Us / 1000,
     p99Ms: p99Us / 1000,
     outcomes,
     failures,

@@ -14,9 +14,10 @@ export class LatencyHistogram {
     this.#histogram.recordValue(Number((process.hrtime.bigint() - started) / 1000n));
   }
 
-  summary(): { p50Us: number; p99Us: number; meanUs: number; count: number } {
+  summary(): { p50Us: number; p95Us: number; p99Us: number; meanUs: number; count: number } {
     return {
       p50Us: this.#histogram.getValueAtPercentile(50),
+      p95Us: this.#histogram.getValueAtPercentile(95),
       p99Us: this.#histogram.getValueAtPercentile(99),
       meanUs: Math.round(this.#histogram.mean),
       count: this.#histogram.totalCount,

@@ -14,8 +14,11 @@ const START_TIMEOUT_MS = 60_000;
  * `npm start` in a child process, so the server has its own event loop (and core) and the load
  * generator in this process does not share it. Its stdout carries the EMF metrics, as on Lambda.
  */
-export function startLocalServer(env: Record<string, string>): Promise<LocalServerProcess> {
-  const child = spawn(process.execPath, ['--no-warnings', '--import', 'tsx', 'src/local/start.ts'], {
+export function startLocalServer(
+  env: Record<string, string>,
+  node: string = process.execPath,
+): Promise<LocalServerProcess> {
+  const child = spawn(node, ['--no-warnings', '--import', 'tsx', 'src/local/start.ts'], {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'ERROR', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

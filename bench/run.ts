@@ -1,166 +1,199 @@
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { sampleProductId } from '../src/local/sample-catalog.js';
-import { measureBundleSizes } from './bundle-sizes.js';
+import { measureBundleSize } from './bundle-sizes.js';
 import { measureEngineVsRedis } from './engine-vs-redis.js';
-import { type HttpRunResult, runConcurrentHttp, runSequentialHttp } from './http-load.js';
-import { startLocalServer } from './local-server-process.js';
-import { zipfSampler } from './zipf.js';
+import { buildAsideBundles } from './infra/aside-bundles.js';
+import { type NetworkDistance, startBenchEnvironment } from './infra/bench-environment.js';
+import { workerNode } from './infra/node-binary.js';
+import { packageVersions } from './report/package-versions.js';
+import type { BenchResults, SystemBundle, SystemHttpResult, SystemLambdaResult } from './report/results.js';
+import { writeReports } from './report/write-reports.js';
+import { runHttpSystem, runLambdaSystem, type SystemRunContext } from './run-systems.js';
+import { describeSystems, type SystemKey } from './systems/system-catalog.js';
+import { type BuiltBundle, buildSystemBundle, removeBundle } from './workers/system-bundles.js';
+import type { SuitePlan } from './workloads/lambda-suite.js';
 
 /**
- * `npm run bench`: hits and misses through the local HTTP server (npm start in a child process, with
- * dynalite and a redis-server child), the engine's hit against a bare Redis GET, and bundle sizes.
- * BENCH_SECONDS sets each HTTP run's length (default 5).
+ * `npm run bench`: Aside side by side with no cache, the original design, bentocache and cache-manager,
+ * on one dynalite catalog and one redis-server: Lambda-like worker processes through every workload,
+ * then hits through one HTTP server each (with a floor server). Knobs and method: bench/README.md.
  */
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const HOT_PRODUCTS = 100;
-/** Products the miss runs read, each once: ids never read before. */
-const MISS_RANGE = { from: HOT_PRODUCTS + 1, to: 12_000 };
-/** Products the skewed run reads, Zipf-distributed (s = 1), none cached when it starts. */
-const SKEWED_RANGE = { from: 12_001, to: 20_000 };
-const CATALOG_SIZE = SKEWED_RANGE.to;
-const ZIPF_EXPONENT = 1;
-const ZIPF_SEED = 20_261_127;
-/** What one eventually consistent GetItem of an item up to 4 KB costs. */
-const READ_UNITS_PER_GET = 0.5;
-const LOAD_CONNECTIONS = 32;
-const ENGINE_ROUNDS = 10;
+const knob = (name: string, fallback: number) => {
+  const raw = process.env[name]?.trim();
+  const value = raw ? Number(raw) : fallback;
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
+};
+const SECONDS = knob('BENCH_SECONDS', 3);
+const TTL_SECONDS = Math.round(knob('BENCH_TTL_SECONDS', Math.max(1, Math.round(SECONDS))));
+const WORKERS = Math.round(knob('BENCH_WORKERS', 4));
+const HTTP_SECONDS = knob('BENCH_HTTP_SECONDS', Math.min(SECONDS, 2));
+const REQUEST_TIMEOUT_MS = knob('BENCH_REQUEST_TIMEOUT_MS', 2000);
+const NETWORK = process.env.BENCH_NETWORK === '1';
+const DISTANCE: NetworkDistance = {
+  dynamoDbRoundTripMs: knob('BENCH_DYNAMODB_RTT_MS', 8),
+  redisRoundTripMs: knob('BENCH_REDIS_RTT_MS', 0.3),
+};
+const OUT_DIR = process.env.BENCH_OUT?.trim() || 'bench/results';
+const ALL_SYSTEMS = describeSystems();
+const CHOSEN = new Set(
+  (process.env.BENCH_SYSTEMS?.trim() || ALL_SYSTEMS.map((s) => s.key).join(','))
+    .split(',')
+    .map((s) => s.trim()),
+);
+const systems = ALL_SYSTEMS.filter((system) => CHOSEN.has(system.key));
+const lambdaSystems = systems.filter((system) => system.key !== 'floor');
 
-function cycle(from: number, count: number): () => string {
-  let i = 0;
-  return () => sampleProductId(from + (i++ % count));
-}
+const ITEM_COUNT = 10_000;
+const CALIBRATION_IDS = Array.from({ length: 30 }, (_, i) => sampleProductId(ITEM_COUNT + 2 + i));
+const CATALOG_SIZE = ITEM_COUNT + 1 + CALIBRATION_IDS.length;
+const TABLE_NAME = 'Products';
+/** Aside's default REDIS_COMMAND_TIMEOUT_MS: the "Redis timeout" of the outage target. */
+const REDIS_TIMEOUT_MS = 150;
+const PRODUCTION_TTL_SECONDS = 300;
+const plan: Omit<SuitePlan, 'usesRedis'> = {
+  itemCount: ITEM_COUNT,
+  zipfExponent: 0.99,
+  seed: 20_261_127,
+  ttlSeconds: TTL_SECONDS,
+  phaseSeconds: SECONDS,
+  uniformSeconds: Math.min(SECONDS, 2),
+  writeFraction: 0.05,
+  stampedeRequestsPerWorker: 5,
+  stampedeId: sampleProductId(ITEM_COUNT + 1),
+  calibrationIds: CALIBRATION_IDS,
+};
 
-function unread(from: number, until: number): () => string {
-  let next = from;
-  return () => {
-    if (next > until) throw new Error('the miss runs ran out of unread products: widen MISS_RANGE');
-    return sampleProductId(next++);
-  };
-}
+const log = (line: string) =>
+  process.stderr.write(`[${(performance.now() / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+const startedAt = new Date();
+const loadAverageAtStart = loadavg();
+const node = workerNode();
 
-interface MeasuredRun extends HttpRunResult {
-  /** DynamoDB read units the server reported consuming during the run (its EMF metrics). */
-  readonly readUnits: number;
-}
+log(`building the Aside functions and ${systems.length} system bundles…`);
+const asideBundles = await buildAsideBundles();
+const bundles = new Map<SystemKey, BuiltBundle>();
+for (const system of systems) bundles.set(system.key, await buildSystemBundle(system.module));
+const bundleOf = (key: SystemKey) => bundles.get(key)?.entry as string;
 
-async function httpRuns(): Promise<MeasuredRun[]> {
-  process.stderr.write(`starting the local stack with ${CATALOG_SIZE} products…\n`);
-  const server = await startLocalServer({ LOCAL_CATALOG_SIZE: String(CATALOG_SIZE) });
+async function withEnvironment<T>(
+  distance: NetworkDistance | undefined,
+  run: (context: SystemRunContext) => Promise<T>,
+) {
+  log(
+    `starting dynalite (${CATALOG_SIZE} items) and redis-server${distance ? ', behind delay proxies' : ''}…`,
+  );
+  const env = await startBenchEnvironment(TABLE_NAME, CATALOG_SIZE, distance);
   try {
-    const warm = cycle(1, HOT_PRODUCTS);
-    for (let i = 0; i < HOT_PRODUCTS; i++) await fetch(`${server.url}/product/${warm()}`);
-    const hit = await fetch(`${server.url}/product/${sampleProductId(1)}`);
-    if (hit.headers.get('x-cache') !== 'HIT') throw new Error('hot products are not cached after warm-up');
-
-    const misses = unread(MISS_RANGE.from, MISS_RANGE.to);
-    const skewedRank = zipfSampler(SKEWED_RANGE.to - SKEWED_RANGE.from + 1, ZIPF_EXPONENT, ZIPF_SEED);
-    const common = { url: server.url, seconds: SECONDS };
-    const loaded = { ...common, connections: LOAD_CONNECTIONS };
-    process.stderr.write(`HTTP runs, ${SECONDS} s each…\n`);
-    const withReadUnits = async (run: () => Promise<HttpRunResult>): Promise<MeasuredRun> => {
-      const before = server.metrics.snapshot();
-      const result = await run();
-      return { ...result, readUnits: server.metrics.since(before)('DynamoDBReadUnits') };
-    };
-    return [
-      await withReadUnits(() =>
-        runSequentialHttp({ ...common, label: 'hit', nextId: cycle(1, HOT_PRODUCTS) }),
-      ),
-      await withReadUnits(() => runSequentialHttp({ ...common, label: 'miss', nextId: misses })),
-      await withReadUnits(() =>
-        runConcurrentHttp({ ...loaded, label: 'hit', nextId: cycle(1, HOT_PRODUCTS) }),
-      ),
-      await withReadUnits(() => runConcurrentHttp({ ...loaded, label: 'miss', nextId: misses })),
-      await withReadUnits(() =>
-        runConcurrentHttp({
-          ...loaded,
-          label: 'skewed (Zipf)',
-          nextId: () => sampleProductId(SKEWED_RANGE.from + skewedRank() - 1),
-        }),
-      ),
-    ];
+    return await run({
+      env,
+      node,
+      asideBundles,
+      tableName: TABLE_NAME,
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      log,
+    });
   } finally {
-    await server.stop();
+    await env.stop();
   }
 }
 
-function row(cells: Array<string | number>): string {
-  return `| ${cells.join(' | ')} |`;
+async function lambdaRound(context: SystemRunContext): Promise<SystemLambdaResult[]> {
+  const results: SystemLambdaResult[] = [];
+  for (const system of lambdaSystems) {
+    const usesRedis = system.key !== 'no-cache';
+    results.push(
+      await runLambdaSystem(system, bundleOf(system.key), WORKERS, { ...plan, usesRedis }, context),
+    );
+  }
+  return results;
 }
 
-const http = await httpRuns();
-process.stderr.write('engine hit vs bare Redis GET…\n');
-const engine = await measureEngineVsRedis(ENGINE_ROUNDS);
-process.stderr.write('bundle sizes…\n');
-const bundles = measureBundleSizes();
+async function httpRound(context: SystemRunContext): Promise<SystemHttpResult[]> {
+  const results: SystemHttpResult[] = [];
+  const httpPlan = { hotItems: 100, seconds: HTTP_SECONDS, connections: 32 };
+  // The floor right before Aside, so the ratio between them suffers the least drift in machine load.
+  const order = [
+    ...systems.filter((system) => system.key !== 'floor' && system.key !== 'aside'),
+    ...systems.filter((system) => system.key === 'floor'),
+    ...systems.filter((system) => system.key === 'aside'),
+  ];
+  for (const system of order)
+    results.push(await runHttpSystem(system, bundleOf(system.key), httpPlan, context));
+  return results;
+}
 
-const lines = [
-  `## Aside benchmark (${new Date().toISOString()}, Node ${process.version})`,
-  '',
-  'HTTP through the local server (1 connection: sequential, hdr-timed; more: autocannon):',
-  '',
-  row([
-    'run',
-    'connections',
-    'requests',
-    'req/s',
-    'p50 ms',
-    'p99 ms',
-    'X-Cache',
-    'failures',
-    'read units',
-    'saved',
-  ]),
-  row(['---', '---:', '---:', '---:', '---:', '---:', '---', '---:', '---:', '---:']),
-  ...http.map((r) =>
-    row([
-      r.label,
-      r.connections,
-      r.requests,
-      Math.round(r.requestsPerSecond),
-      r.p50Ms.toFixed(2),
-      r.p99Ms.toFixed(2),
-      Object.entries(r.outcomes)
-        .map(([outcome, count]) => `${outcome} ${count}`)
-        .join(', '),
-      r.failures,
-      r.readUnits,
-      `${(100 * (1 - r.readUnits / (r.requests * READ_UNITS_PER_GET))).toFixed(1)}%`,
-    ]),
-  ),
-  '',
-  `"saved": read units not spent compared with reading DynamoDB on every request (${READ_UNITS_PER_GET} per GetItem).`,
-  '',
-  'In process, same ioredis client (µs):',
-  '',
-  row(['operation', 'ops', 'p50 µs', 'p99 µs', 'mean µs']),
-  row(['---', '---:', '---:', '---:', '---:']),
-  row([
-    'bare Redis GET',
-    engine.bareGet.count,
-    engine.bareGet.p50Us,
-    engine.bareGet.p99Us,
-    engine.bareGet.meanUs,
-  ]),
-  row([
-    'engine hit (GET + decode + freshness)',
-    engine.engineHit.count,
-    engine.engineHit.p50Us,
-    engine.engineHit.p99Us,
-    engine.engineHit.meanUs,
-  ]),
-  '',
-  'Lambda bundles (npm run build):',
-  '',
-  row(['function', 'files', 'JavaScript KiB', 'loaded at cold start KiB', 'compressed KiB']),
-  row(['---', '---:', '---:', '---:', '---:']),
-  ...bundles.map((b) =>
-    row([
-      b.name,
-      b.files,
-      (b.javascriptBytes / 1024).toFixed(0),
-      (b.coldStartBytes / 1024).toFixed(0),
-      (b.compressedBytes / 1024).toFixed(0),
-    ]),
-  ),
-];
-process.stdout.write(`${lines.join('\n')}\n`);
+try {
+  const [local, http] = await withEnvironment(
+    undefined,
+    async (context): Promise<[SystemLambdaResult[], SystemHttpResult[]]> => [
+      await lambdaRound(context),
+      await httpRound(context),
+    ],
+  );
+  const atDistance = NETWORK ? await withEnvironment(DISTANCE, lambdaRound) : undefined;
+  log('engine hit vs bare Redis GET…');
+  const engineVsRedis = await measureEngineVsRedis(5);
+  const systemBundles: SystemBundle[] = systems.map((system) => {
+    const isAside = system.key === 'aside';
+    const dir = isAside ? asideBundles.apiDir : `${bundles.get(system.key)?.dir}/out`;
+    const what = isAside
+      ? 'the api function (npm run build)'
+      : 'adapter + AWS SDK + its clients, built alike';
+    return { system: system.key, label: system.label, what, ...measureBundleSize(dir) };
+  });
+  const results: BenchResults = {
+    meta: {
+      startedAt: startedAt.toISOString(),
+      seconds: Math.round(performance.now() / 1000),
+      command: commandLine(),
+      machine: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+      loadAverageAtStart,
+      loadAverageAtEnd: loadavg(),
+      node: { harness: process.version, workers: workerNodeVersion() },
+      versions: packageVersions(),
+      knobs: {
+        BENCH_SECONDS: SECONDS,
+        BENCH_TTL_SECONDS: TTL_SECONDS,
+        BENCH_WORKERS: WORKERS,
+        BENCH_NETWORK: NETWORK ? 1 : 0,
+      },
+    },
+    plan: {
+      workers: WORKERS,
+      itemCount: ITEM_COUNT,
+      zipfExponent: plan.zipfExponent,
+      ttlSeconds: TTL_SECONDS,
+      productionTtlSeconds: PRODUCTION_TTL_SECONDS,
+      phaseSeconds: SECONDS,
+      writeFraction: plan.writeFraction,
+      stampedeRequestsPerWorker: plan.stampedeRequestsPerWorker,
+      redisTimeoutMs: REDIS_TIMEOUT_MS,
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    },
+    distance: DISTANCE,
+    lambda: { local, distance: atDistance },
+    http,
+    engineVsRedis,
+    bundles: systemBundles,
+  };
+  const written = await writeReports(results, OUT_DIR);
+  log(`done in ${results.meta.seconds} s: ${written.join(', ')}`);
+} finally {
+  await asideBundles.remove();
+  for (const bundle of bundles.values()) await removeBundle(bundle);
+}
+
+function commandLine(): string {
+  const set = Object.entries(process.env)
+    .filter(([name]) => name.startsWith('BENCH_'))
+    .map(([name, value]) => `${name}=${value}`);
+  return [...set, 'npm run bench'].join(' ');
+}
+
+function workerNodeVersion(): string {
+  return execFileSync(node, ['--version']).toString().trim();
+}

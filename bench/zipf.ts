@@ -24,7 +24,7 @@ export function zipfSampler(n: number, s: number, seed: number): () => number {
 }
 
 /** A small, well-known seeded PRNG; Math.random cannot be seeded. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
