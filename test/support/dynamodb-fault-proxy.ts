@@ -44,6 +44,10 @@ export interface DynamoDbFaultProxy {
   getItemReads(id: string): number;
   /** How many of those asked for ConsistentRead. */
   consistentGetItemReads(id: string): number;
+  /** Stops listening and drops open connections: the endpoint refuses connections, as one that is down. */
+  refuseConnections(): Promise<void>;
+  /** Listens again on the same port after refuseConnections(). */
+  acceptConnections(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -86,12 +90,15 @@ export async function startDynamoDbFaultProxy(
     getItemArrivals,
     getItemReads: (id: string) => readsOf(id).length,
     consistentGetItemReads: (id: string) => readsOf(id).filter((read) => read.consistentRead).length,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    refuseConnections: () => closeServer(),
+    acceptConnections: () => listen(new URL(proxy.endpoint).port),
+    stop: () => closeServer(),
   };
+  const closeServer = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   const handle = async (incoming: IncomingMessage, outgoing: ServerResponse) => {
     requests += 1;
     // The whole body is read before forwarding: it is small, and the count must not depend on the answer.
@@ -133,7 +140,15 @@ export async function startDynamoDbFaultProxy(
   const server = createServer((incoming, outgoing) => {
     handle(incoming, outgoing).catch(() => outgoing.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const listen = (port: string | number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(Number(port), '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  await listen(0);
   proxy.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return proxy;
 }

@@ -11,6 +11,7 @@ import { type RedisServerProcess, startRedisServer } from '../../src/local/redis
 const CLUSTER_SLOT_COUNT = 16_384;
 const CLUSTER_MASTER_COUNT = 3;
 const CLUSTER_READY_TIMEOUT_MS = 15_000;
+const DEFAULT_CLUSTER_NODE_TIMEOUT_MS = 5_000;
 const POLL_INTERVAL_MS = 50;
 export const TEST_CONNECT_TIMEOUT_MS = 500;
 // Generous, so a busy 2-core machine never fails a test about semantics; fault tests pass the 150 ms default.
@@ -36,8 +37,18 @@ export interface TestRedisServer {
 export interface TestRedisCluster {
   /** A seed URL; the client discovers the other masters from it. */
   readonly url: string;
+  /** The masters, each serving a third of the slots. */
   readonly nodes: readonly TestRedisServer[];
+  /** `replicas[i]` replicate `nodes[i]` (empty unless asked for): a lost master then fails over. */
+  readonly replicas: readonly TestRedisServer[];
   stop(): Promise<void>;
+}
+
+export interface TestRedisClusterOptions {
+  /** One replica per master, as ElastiCache runs a cluster: a lost master fails over to it. */
+  readonly withReplicas?: boolean;
+  /** cluster-node-timeout: how long a silent node takes to be declared failed (and failed over). */
+  readonly nodeTimeoutMs?: number;
 }
 
 /** Starts a standalone redis-server on a free port; `args` are extra redis-server arguments. */
@@ -46,20 +57,28 @@ export async function startTestRedis(args: readonly string[] = []): Promise<Test
   return startManagedServer([...args, '--dir', dir], dir);
 }
 
-/** Starts three masters, assigns all slots across them and waits until every node reports cluster_state:ok. */
-export async function startTestRedisCluster(): Promise<TestRedisCluster> {
+/**
+ * Starts three masters (and, if asked, one replica of each), assigns all slots across the masters and
+ * waits until every node reports cluster_state:ok and every replica has synced with its master.
+ */
+export async function startTestRedisCluster(
+  options: TestRedisClusterOptions = {},
+): Promise<TestRedisCluster> {
   const dir = await mkdtemp(join(tmpdir(), 'aside-redis-cluster-'));
+  const nodeTimeoutMs = options.nodeTimeoutMs ?? DEFAULT_CLUSTER_NODE_TIMEOUT_MS;
+  const replicaCount = options.withReplicas ? CLUSTER_MASTER_COUNT : 0;
   const nodes: TestRedisServer[] = [];
+  const replicas: TestRedisServer[] = [];
   const busPorts: number[] = [];
   try {
-    for (let index = 0; index < CLUSTER_MASTER_COUNT; index++) {
-      const { node, busPort } = await startClusterNode(dir, index);
-      nodes.push(node);
+    for (let index = 0; index < CLUSTER_MASTER_COUNT + replicaCount; index++) {
+      const { node, busPort } = await startClusterNode(dir, index, nodeTimeoutMs);
+      (index < CLUSTER_MASTER_COUNT ? nodes : replicas).push(node);
       busPorts.push(busPort);
     }
-    await formCluster(nodes, busPorts);
+    await formCluster(nodes, replicas, busPorts);
   } catch (error) {
-    await Promise.all(nodes.map((node) => node.stop()));
+    await Promise.all([...nodes, ...replicas].map((node) => node.stop()));
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
@@ -67,8 +86,9 @@ export async function startTestRedisCluster(): Promise<TestRedisCluster> {
   return {
     url: seed.url,
     nodes,
+    replicas,
     async stop() {
-      await Promise.all(nodes.map((node) => node.stop()));
+      await Promise.all([...nodes, ...replicas].map((node) => node.stop()));
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -95,14 +115,19 @@ export async function openRedisStore(
 
 export const realElapse = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-async function startClusterNode(dir: string, index: number) {
+async function startClusterNode(dir: string, index: number, nodeTimeoutMs: number) {
   let lastError: unknown;
   // The bus port is probed before the server binds it, so another process can take it first: try again.
   for (let attempt = 0; attempt < 3; attempt++) {
     // Redis 7 lets the cluster bus use any port, so both ports come from the OS instead of port + 10000.
     const busPort = await findFreePort();
     const args = ['--dir', dir, '--cluster-enabled', 'yes', '--cluster-port', String(busPort)];
-    args.push('--cluster-config-file', `nodes-${index}.conf`, '--cluster-node-timeout', '5000');
+    args.push(
+      '--cluster-config-file',
+      `nodes-${index}.conf`,
+      '--cluster-node-timeout',
+      String(nodeTimeoutMs),
+    );
     try {
       return { node: await startManagedServer(args), busPort };
     } catch (error) {
@@ -138,14 +163,20 @@ async function startManagedServer(args: readonly string[], ownedDir?: string): P
   };
 }
 
-async function formCluster(nodes: readonly TestRedisServer[], busPorts: readonly number[]): Promise<void> {
-  const admins = nodes.map(
+async function formCluster(
+  nodes: readonly TestRedisServer[],
+  replicas: readonly TestRedisServer[],
+  busPorts: readonly number[],
+): Promise<void> {
+  const everyNode = [...nodes, ...replicas];
+  const admins = everyNode.map(
     (node) => new Redis(node.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1 }),
   );
+  const masterAdmins = admins.slice(0, nodes.length);
   try {
-    const slotsPerNode = Math.ceil(CLUSTER_SLOT_COUNT / admins.length);
+    const slotsPerNode = Math.ceil(CLUSTER_SLOT_COUNT / masterAdmins.length);
     await Promise.all(
-      admins.map(async (admin, index) => {
+      masterAdmins.map(async (admin, index) => {
         const first = index * slotsPerNode;
         const last = Math.min(first + slotsPerNode, CLUSTER_SLOT_COUNT) - 1;
         await admin.call('CLUSTER', 'ADDSLOTSRANGE', first, last);
@@ -153,24 +184,43 @@ async function formCluster(nodes: readonly TestRedisServer[], busPorts: readonly
         await admin.call('CLUSTER', 'SET-CONFIG-EPOCH', index + 1);
       }),
     );
-    const [seed, ...others] = admins as [Redis, ...Redis[]];
-    for (let index = 1; index < nodes.length; index++) {
-      const node = nodes[index] as TestRedisServer;
+    const seed = admins[0] as Redis;
+    for (let index = 1; index < everyNode.length; index++) {
+      const node = everyNode[index] as TestRedisServer;
       await seed.call('CLUSTER', 'MEET', '127.0.0.1', node.port, busPorts[index] as number);
     }
-    await Promise.all([seed, ...others].map((admin) => waitForClusterOk(admin)));
+    await Promise.all(admins.map((admin) => waitForClusterOk(admin, everyNode.length)));
+    if (replicas.length === 0) return;
+    const masterIds = await Promise.all(
+      masterAdmins.map(async (admin) => String(await admin.call('CLUSTER', 'MYID'))),
+    );
+    const replicaAdmins = admins.slice(nodes.length);
+    await Promise.all(
+      replicaAdmins.map((admin, index) => admin.call('CLUSTER', 'REPLICATE', masterIds[index] as string)),
+    );
+    await Promise.all(replicaAdmins.map((admin) => waitForReplicaSync(admin)));
   } finally {
     for (const admin of admins) admin.disconnect();
   }
 }
 
-async function waitForClusterOk(admin: Redis): Promise<void> {
+async function waitForReplicaSync(admin: Redis): Promise<void> {
+  const deadline = Date.now() + CLUSTER_READY_TIMEOUT_MS;
+  let info = '';
+  while (Date.now() < deadline) {
+    info = await admin.info('replication');
+    if (info.includes('master_link_status:up')) return;
+    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+  }
+  throw new Error(`Redis replica did not sync with its master in time:\n${info}`);
+}
+
+async function waitForClusterOk(admin: Redis, nodeCount: number): Promise<void> {
   const deadline = Date.now() + CLUSTER_READY_TIMEOUT_MS;
   let info = '';
   while (Date.now() < deadline) {
     info = String(await admin.call('CLUSTER', 'INFO'));
-    if (info.includes('cluster_state:ok') && info.includes(`cluster_known_nodes:${CLUSTER_MASTER_COUNT}`))
-      return;
+    if (info.includes('cluster_state:ok') && info.includes(`cluster_known_nodes:${nodeCount}`)) return;
     await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
   }
   throw new Error(`Redis cluster did not reach cluster_state:ok in time:\n${info}`);
