@@ -16,6 +16,7 @@ import { retryColdStartRead } from '../adapters/redis/retry-cold-start-read.js';
 import { RotatingRedisCacheStore } from '../adapters/redis/rotating-redis-cache-store.js';
 import type { Config } from '../config/config.js';
 import type { CacheStore } from '../core/cache-store.js';
+import { CacheStoreError } from '../core/cache-store-error.js';
 import type { HealthProbe } from '../health/health-probe.js';
 import type { CacheReport, CircuitState } from '../health/health-report.js';
 import { createBreakerTelemetry } from '../observability/breaker-telemetry.js';
@@ -50,9 +51,13 @@ export async function createCacheStore(
   try {
     await store.connect(redis.connectTimeoutMs);
   } catch (error) {
-    logger.warn('Redis is not reachable at start; reads go to DynamoDB until it is', {
-      error: error as Error,
-    });
+    const refused = error instanceof CacheStoreError && error.code === 'CACHE_STORE_AUTH_FAILED';
+    logger.warn(
+      refused
+        ? 'Redis refused the credentials at start; reads go to DynamoDB until it accepts them'
+        : 'Redis is not reachable at start; reads go to DynamoDB until it is',
+      { error: error as Error },
+    );
   }
   const breaker = new BreakerCacheStore(store, redis.breaker, createBreakerTelemetry(telemetry));
   return {

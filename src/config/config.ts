@@ -66,7 +66,11 @@ const environmentSchema = z.object({
   REDIS_URL: optionalUrl(/^rediss?$/),
   REDIS_MODE: z._default(z.enum(['standalone', 'cluster']), 'standalone'),
   REDIS_AUTH_SECRET_ARN: optionalString,
-  REDIS_AUTH_REFRESH_INTERVAL_MS: boundedInt(30_000, 3_600_000),
+  // At least a second: each refresh reads Secrets Manager, and a wrong secret must not cost a read per call.
+  REDIS_AUTH_REFRESH_INTERVAL_MS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(1_000), z.maximum(3_600_000)),
+    30_000,
+  ),
   REDIS_CONNECT_TIMEOUT_MS: positiveInt(500),
   REDIS_COMMAND_TIMEOUT_MS: positiveInt(150),
   REDIS_BREAKER_FAILURE_THRESHOLD: boundedInt(5, 1_000),

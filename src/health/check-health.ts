@@ -2,6 +2,7 @@ import { checkWithinDeadline } from './check-within-deadline.js';
 import type { BoundedProbe } from './health-probe.js';
 import type { CacheReport, CircuitState, DatabaseReport, HealthReport } from './health-report.js';
 import { overallStatus } from './overall-status.js';
+import { shareRecentCheck } from './share-recent-check.js';
 
 export interface HealthDependencies {
   readonly cache: BoundedProbe<CacheReport>;
@@ -13,8 +14,9 @@ export interface HealthDependencies {
 /** Checks every dependency at once; resolves within the longest probe deadline, never rejects. */
 export type CheckHealth = () => Promise<HealthReport>;
 
+/** Requests within HEALTH_REPORT_REUSE_MS of a check share its report (share-recent-check.ts says why). */
 export function createHealthCheck({ cache, circuit, database }: HealthDependencies): CheckHealth {
-  return async () => {
+  return shareRecentCheck(async () => {
     const [cacheReport, databaseReport] = await Promise.all([
       checkWithinDeadline(cache),
       checkWithinDeadline(database),
@@ -29,5 +31,5 @@ export function createHealthCheck({ cache, circuit, database }: HealthDependenci
       cache: cacheWithBreaker,
       database: databaseReport,
     };
-  };
+  });
 }

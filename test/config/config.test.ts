@@ -339,6 +339,18 @@ describe('loadConfig', () => {
     expect(message).toContain('REDIS_BREAKER_COOLDOWN_MS: ');
   });
 
+  it('reads the Redis AUTH secret again at most once a second, at least once an hour', () => {
+    expect(loadConfig({ REDIS_AUTH_REFRESH_INTERVAL_MS: '1000' }).redis.authRefreshIntervalMs).toBe(1000);
+    expect(loadConfig({ REDIS_AUTH_REFRESH_INTERVAL_MS: '3600000' }).redis.authRefreshIntervalMs).toBe(
+      3_600_000,
+    );
+    for (const value of ['1', '999', '3600001', '1500.5']) {
+      expect(configErrorOf({ REDIS_AUTH_REFRESH_INTERVAL_MS: value }), value).toContain(
+        'REDIS_AUTH_REFRESH_INTERVAL_MS: ',
+      );
+    }
+  });
+
   it('names every invalid cache policy variable at once', () => {
     const message = configErrorOf({
       CACHE_GRACE_SECONDS: '-1',

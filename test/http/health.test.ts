@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HealthReport } from '../../src/health/health-report.js';
+import { HEALTH_REPORT_REUSE_MS } from '../../src/health/share-recent-check.js';
 import { sampleCatalog } from '../../src/local/sample-catalog.js';
+import { realElapse } from '../support/redis-harness.js';
 import {
   type StackBehindFaultProxy,
   startStackBehindFaultProxy,
@@ -16,6 +18,9 @@ const HANG_BOUND_MS = 3_000;
 /** GET /health through the local server (a real redis-server and dynalite behind a fault proxy). */
 describe('GET /health over HTTP', () => {
   let parts: StackBehindFaultProxy;
+
+  // A check's report answers every request for HEALTH_REPORT_REUSE_MS: wait it out after a change.
+  const afterReuseWindow = () => realElapse(HEALTH_REPORT_REUSE_MS);
 
   const health = async (method = 'GET') => {
     const started = performance.now();
@@ -79,6 +84,7 @@ describe('GET /health over HTTP', () => {
   it('answers 503 unavailable, within the DynamoDB timeout, when DynamoDB does not answer', async () => {
     parts.proxy.fault = 'hang';
     try {
+      await afterReuseWindow();
       const { response, body, elapsedMs } = await health();
       expect(response.status).toBe(503);
       expect(response.headers.get('cache-control')).toBe('no-store');
@@ -91,11 +97,13 @@ describe('GET /health over HTTP', () => {
     } finally {
       parts.proxy.fault = 'none';
     }
+    await afterReuseWindow();
     expect((await health()).body?.status).toBe('ok');
   });
 
   it('answers 200 degraded, not a 5xx, with Redis killed; the breaker opens as reads bypass it', async () => {
     await parts.redis.kill();
+    await afterReuseWindow();
     const down = await health();
     expect(down.response.status).toBe(200);
     expect(down.body).toMatchObject({
@@ -111,6 +119,7 @@ describe('GET /health over HTTP', () => {
       expect(product.status).toBe(200);
       expect(product.headers.get('x-cache')).toBe('BYPASS');
     }
+    await afterReuseWindow();
     const open = await health();
     expect(open.response.status).toBe(200);
     expect(open.body).toMatchObject({ status: 'degraded', cache: { status: 'down', breaker: 'open' } });

@@ -68,7 +68,7 @@ describe('encryption, TLS and authentication', async () => {
       expect(user.no_password_required, name).toBeUndefined();
       expect(user.passwords, name).toBeUndefined();
       expect(user.authentication_mode, name).toBeUndefined();
-      expect(String(user.passwords_wo), name).toMatch(/ephemeral\.random_password\.auth\.result/);
+      expect(String(user.passwords_wo), name).toMatch(/ephemeral\.random_password\.unusable\.result/);
     }
     expect(resource(cache, 'aws_elasticache_user_group', 'this').user_ids).toBe(
       expr(

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { METRIC } from '../../src/observability/metric-names.js';
-import { ephemeralResource, expr, moduleCall, resource, terraformDir } from './support/load-terraform.js';
+import {
+  type Body,
+  ephemeralResource,
+  expr,
+  moduleCall,
+  resource,
+  terraformDir,
+} from './support/load-terraform.js';
 
 /** The text inside `${…}`, as hcl2json renders an expression. */
 function expressionText(value: unknown): string {
@@ -16,6 +23,19 @@ function evaluate(value: unknown, version: number): unknown {
     .replaceAll('floor(', 'Math.floor(');
   expect(js).toMatch(/^[\d\s+\-*/%()=?:"ab.Mathflor]+$/);
   return new Function(`return (${js});`)();
+}
+
+/**
+ * Evaluates a validation condition over both versions. Conditions here use only comparisons, arithmetic,
+ * && and floor(), which mean the same in JavaScript; anything else is refused, not guessed.
+ */
+function evaluateVersions(condition: unknown, version: number, settled: number): boolean {
+  const js = expressionText(condition)
+    .replaceAll('var.auth_token_settled_version', String(settled))
+    .replaceAll('var.auth_token_version', String(version))
+    .replaceAll('floor(', 'Math.floor(');
+  expect(js).toMatch(/^(?:Math\.floor|[\d.\s<>=!&|()+-])+$/);
+  return Boolean(new Function(`return (${js});`)());
 }
 
 describe('Redis token rotation in Terraform', async () => {
@@ -35,7 +55,7 @@ describe('Redis token rotation in Terraform', async () => {
       expr('jsondecode(ephemeral.aws_secretsmanager_secret_version.auth.secret_string).token'),
     );
     expect(users.passwords_wo).toBe(
-      expr('each.key == local.active_user ? local.written_token : ephemeral.random_password.auth.result'),
+      expr('each.key == local.active_user ? local.written_token : ephemeral.random_password.unusable.result'),
     );
     // Create sends the write-only value whatever its version: a replaced active user gets the secret's
     // token again, never a token of its own.
@@ -84,6 +104,42 @@ describe('Redis token rotation in Terraform', async () => {
       user_name: 'default',
       access_string: 'off -@all',
     });
+  });
+
+  it('gives the users nobody logs in as a password of their own, never the token written to the secret', () => {
+    const unusable = ephemeralResource(cache, 'random_password', 'unusable');
+    expect(unusable.length).toBeGreaterThanOrEqual(32);
+    expect(resource(cache, 'aws_elasticache_user', 'default').passwords_wo).toBe(
+      expr('ephemeral.random_password.unusable.result'),
+    );
+    // The token generator feeds the secret only; the active user reads its token back from there.
+    const uses = cache.blocks
+      .filter((block) => JSON.stringify(block.body).includes('ephemeral.random_password.auth.result'))
+      .map((block) => block.label);
+    expect(uses).toEqual(['aws_secretsmanager_secret_version.auth']);
+  });
+
+  it('refuses a version more than one ahead of the settled one, or behind it', () => {
+    const rules = (cache.variables.get('auth_token_settled_version')?.validation ?? []) as Body[];
+    const accepts = (version: number, settled: number) =>
+      rules.every((rule) => evaluateVersions(rule.condition, version, settled));
+    for (const [version, settled] of [
+      [1, 1],
+      [2, 1],
+      [2, 2],
+      [7, 6],
+    ]) {
+      expect(accepts(version as number, settled as number), `${version}, settled ${settled}`).toBe(true);
+    }
+    for (const [version, settled] of [
+      [3, 1],
+      [5, 2],
+      [1, 2],
+      [2, 0],
+      [2, 1.5],
+    ]) {
+      expect(accepts(version as number, settled as number), `${version}, settled ${settled}`).toBe(false);
+    }
   });
 
   it('lets the example environment drive both versions', async () => {

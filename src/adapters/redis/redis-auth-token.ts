@@ -11,7 +11,7 @@ import type { RedisCredentials } from './redis-credentials.js';
 const TOKEN_FIELDS = ['token', 'authToken', 'password'] as const;
 
 /** Per request: Secrets Manager answers in tens of ms; a hung endpoint must not eat the 10 s Lambda init. */
-const SECRET_REQUEST_TIMEOUT_MS = 1_000;
+export const SECRET_REQUEST_TIMEOUT_MS = 1_000;
 
 /**
  * AWSCURRENT is what Terraform wrote last; AWSPREVIOUS is the version before it, which Secrets Manager keeps
@@ -19,8 +19,11 @@ const SECRET_REQUEST_TIMEOUT_MS = 1_000;
  */
 export type AuthSecretStage = 'AWSCURRENT' | 'AWSPREVIOUS';
 
-/** Reads one version of the Redis auth secret; undefined when the secret has no version at that stage. */
-export type AuthSecretReader = (stage: AuthSecretStage) => Promise<string | undefined>;
+/**
+ * Reads one version of the Redis auth secret; undefined when the secret has no version at that stage.
+ * `signal` gives up on the request (the store's re-read has a deadline, and close() ends it).
+ */
+export type AuthSecretReader = (stage: AuthSecretStage, signal?: AbortSignal) => Promise<string | undefined>;
 
 /**
  * A reader of the secret in Secrets Manager. Every call fetches (no cache): it runs at cold start and when
@@ -37,10 +40,13 @@ export function createSecretsManagerReader(secretArn: string): AuthSecretReader 
       throwOnRequestTimeout: true,
     }),
   });
-  return async (stage) => {
+  return async (stage, signal) => {
     try {
       const output = await client.send(
         new GetSecretValueCommand({ SecretId: secretArn, VersionStage: stage }),
+        {
+          abortSignal: signal,
+        },
       );
       if (typeof output.SecretString !== 'string') {
         throw new CacheStoreError(

@@ -12,9 +12,10 @@ import type {
 } from '../../core/cache-store.js';
 import { CacheStoreError } from '../../core/cache-store-error.js';
 import { assertTtl } from '../assert-ttl.js';
+import { ConnectionErrors } from './connection-errors.js';
 import type { RedisClient } from './create-redis-client.js';
 import { ACQUIRE_LUA, FILL_LUA, INVALIDATE_LUA, WRITE_THROUGH_LUA } from './redis-scripts.js';
-import { toCacheStoreError } from './to-cache-store-error.js';
+import { isAuthRefusal, toCacheStoreError } from './to-cache-store-error.js';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -70,7 +71,7 @@ const DEADLINE_MARGIN_MS = 20;
  * in cluster mode ioredis retries a command (slot refresh, failover) without counting that time.
  */
 export class RedisCacheStore implements CacheStore {
-  private lastConnectionError: Error | undefined;
+  private readonly connectionErrors: ConnectionErrors;
   private readonly deadlineMs: number | undefined;
 
   constructor(private readonly client: RedisClient) {
@@ -79,18 +80,20 @@ export class RedisCacheStore implements CacheStore {
     this.deadlineMs = commandTimeoutMs === undefined ? undefined : commandTimeoutMs + DEADLINE_MARGIN_MS;
     // Connection errors also surface on the next command; listening keeps ioredis from printing each one
     // and lets that command's error say why the connection is down.
-    const remember = (error: Error) => {
-      this.lastConnectionError = error;
-    };
-    client.on('error', remember);
-    client.on('node error', remember);
-    client.on('ready', () => {
-      this.lastConnectionError = undefined;
-    });
+    this.connectionErrors = ConnectionErrors.track(client);
     client.defineCommand('asideAcquire', { numberOfKeys: ITEM_KEY_COUNT, lua: ACQUIRE_LUA });
     client.defineCommand('asideFill', { numberOfKeys: ITEM_KEY_COUNT, lua: FILL_LUA });
     client.defineCommand('asideWriteThrough', { numberOfKeys: ITEM_KEY_COUNT, lua: WRITE_THROUGH_LUA });
     client.defineCommand('asideInvalidate', { numberOfKeys: ITEM_KEY_COUNT, lua: INVALIDATE_LUA });
+  }
+
+  /**
+   * Whether a connection of the client is down because Redis refused its credentials, and has not been
+   * ready since. Its calls then fail with timeouts or "not connected" errors too: a cluster node's
+   * commands wait in its offline queue while it reconnects.
+   */
+  get credentialsRefused(): boolean {
+    return this.connectionErrors.some(isAuthRefusal);
   }
 
   /**
@@ -117,7 +120,8 @@ export class RedisCacheStore implements CacheStore {
     clearTimeout(timer);
     this.client.off('ready', onReady);
     this.client.off('error', onError);
-    if (failure) throw toCacheStoreError(failure, 'connect');
+    // A cluster's connect fails with "Failed to refresh slots cache"; the nodes' errors say why.
+    if (failure) throw toCacheStoreError(failure, 'connect', this.connectionErrors.latest);
   }
 
   async get(key: string): Promise<string | null> {
@@ -202,7 +206,7 @@ export class RedisCacheStore implements CacheStore {
     try {
       return await Promise.race([command(), deadline]);
     } catch (error) {
-      throw toCacheStoreError(error, operation, this.lastConnectionError);
+      throw toCacheStoreError(error, operation, this.connectionErrors.latest);
     } finally {
       clearTimeout(timer);
     }

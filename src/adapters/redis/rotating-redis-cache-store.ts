@@ -11,11 +11,17 @@ import type {
 } from '../../core/cache-store.js';
 import { CacheStoreError } from '../../core/cache-store-error.js';
 import { createRedisClient, type RedisClient } from './create-redis-client.js';
-import { type AuthSecretReader, type AuthSecretStage, parseRedisAuthSecret } from './redis-auth-token.js';
+import {
+  type AuthSecretReader,
+  type AuthSecretStage,
+  parseRedisAuthSecret,
+  SECRET_REQUEST_TIMEOUT_MS,
+} from './redis-auth-token.js';
 import { RedisCacheStore } from './redis-cache-store.js';
 import type { RedisConnectionSettings } from './redis-client-options.js';
 import { type RedisCredentials, sameCredentials } from './redis-credentials.js';
-import { toCacheStoreError } from './to-cache-store-error.js';
+import { isAuthRefusal, toCacheStoreError } from './to-cache-store-error.js';
+import { untilAborted } from './until-aborted.js';
 
 /** What the store reports about credentials; the composition root turns it into logs and metrics. */
 export interface CredentialRotationListener {
@@ -23,6 +29,7 @@ export interface CredentialRotationListener {
   onAuthFailure(error: CacheStoreError): void;
   /** The secret is read again (at `stage`) after an auth failure. */
   onSecretRead(stage: AuthSecretStage): void;
+  /** One stage of a re-read failed (unreadable, malformed, or past the deadline); the next is still tried. */
   onSecretReadFailed(error: unknown): void;
   /** A new connection now uses the credentials found at `stage`. */
   onCredentialsChanged(stage: AuthSecretStage): void;
@@ -36,6 +43,8 @@ export interface RotatingRedisCacheStoreOptions {
   readonly readSecret: AuthSecretReader;
   /** At most one re-read per interval; the first one is immediate. */
   readonly refreshIntervalMs: number;
+  /** How long one re-read (every stage) may take; the new client's connect adds its own timeout. */
+  readonly secretReadTimeoutMs?: number;
   readonly listener: CredentialRotationListener;
   readonly now?: () => number;
 }
@@ -46,12 +55,14 @@ const STAGES: readonly AuthSecretStage[] = ['AWSCURRENT', 'AWSPREVIOUS'];
 
 /**
  * A RedisCacheStore whose credentials follow the Secrets Manager secret without restarting the environment.
- * When a call fails with CACHE_STORE_AUTH_FAILED (the token was rotated and a reconnect was refused, or the
- * cold-start read failed), the secret is read again in the background — at most once per interval, so a
- * wrong secret does not hammer Secrets Manager — and, if it holds other credentials, a new client connects
- * with them and replaces the old one. Calls meanwhile fail as before, and the engine answers BYPASS.
- * A new client rather than new options on the old one: ioredis reads `password` at each connect, but a
- * cluster client copies it into every node connection and into its private connection pool.
+ * When a call fails because Redis refused the credentials (CACHE_STORE_AUTH_FAILED, or any failure while a
+ * connection of the client stands refused), the call itself reads the secret again and, if it holds other
+ * credentials, connects a new client with them, swaps it in and retries once on it. Inline, because on
+ * Lambda nothing runs after the response: a re-read left in the background would freeze half done. It is
+ * bounded (the read deadline plus the connect timeout), shared by concurrent callers, and limited to one per
+ * interval, so a wrong secret does not hammer Secrets Manager; calls meanwhile fail and the engine answers
+ * BYPASS. A new client rather than new options on the old one: ioredis reads `password` at each connect,
+ * but a cluster client copies it into every node connection and into its private connection pool.
  */
 export class RotatingRedisCacheStore implements CacheStore {
   readonly #options: RotatingRedisCacheStoreOptions;
@@ -61,6 +72,7 @@ export class RotatingRedisCacheStore implements CacheStore {
   #credentials: RedisCredentials | undefined;
   #lastRefreshAt = Number.NEGATIVE_INFINITY;
   #refreshing: Promise<void> | undefined;
+  #refreshAbort: AbortController | undefined;
   #closed = false;
 
   constructor(options: RotatingRedisCacheStoreOptions) {
@@ -74,11 +86,6 @@ export class RotatingRedisCacheStore implements CacheStore {
   /** The client in use now, for probes that talk to Redis past the store. */
   get client(): RedisClient {
     return this.#client;
-  }
-
-  /** Resolves when no re-read is under way (tests, and close). */
-  async settled(): Promise<void> {
-    await this.#refreshing;
   }
 
   connect(timeoutMs: number): Promise<void> {
@@ -105,8 +112,10 @@ export class RotatingRedisCacheStore implements CacheStore {
     return this.#call((store) => store.invalidate(keys, request));
   }
 
+  /** Ends a re-read under way at once (its new client is closed too), then closes the client in use. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#refreshAbort?.abort(new CacheStoreError('CACHE_STORE_UNAVAILABLE', 'the Redis store was closed'));
     await this.#refreshing;
     await this.#store.close();
   }
@@ -117,11 +126,10 @@ export class RotatingRedisCacheStore implements CacheStore {
       authToken: credentials?.password,
       authUsername: credentials?.username,
     });
-    // A refused (re)connect is noticed here too: a cluster node's commands wait in its offline queue
-    // while it reconnects, so calls time out instead of reporting WRONGPASS.
+    // A refused (re)connect is counted here too: a cluster node's calls time out while it reconnects
+    // instead of reporting WRONGPASS. The next call that fails on this client re-reads the secret.
     const onConnectionError = (error: Error) => {
-      const mapped = toCacheStoreError(error, 'connect');
-      if (isCredentialFailure(mapped)) this.#onAuthFailure(mapped, client);
+      if (isAuthRefusal(error)) this.#options.listener.onAuthFailure(toCacheStoreError(error, 'connect'));
     };
     client.on('error', onConnectionError);
     client.on('node error', onConnectionError);
@@ -129,35 +137,55 @@ export class RotatingRedisCacheStore implements CacheStore {
   }
 
   async #call<T>(operation: (store: RedisCacheStore) => Promise<T>): Promise<T> {
-    const client = this.#client;
+    const store = this.#store;
+    try {
+      return await operation(store);
+    } catch (error) {
+      if (!(await this.#renewedAfter(store, error))) throw error;
+    }
     try {
       return await operation(this.#store);
     } catch (error) {
-      if (isCredentialFailure(error)) this.#onAuthFailure(error, client);
+      if (isCredentialFailure(error)) this.#options.listener.onAuthFailure(error);
       throw error;
     }
   }
 
-  #onAuthFailure(error: CacheStoreError, failedOn: RedisClient): void {
-    this.#options.listener.onAuthFailure(error);
-    // A call or connection of a replaced client says nothing about the credentials in use now.
-    if (failedOn !== this.#client || this.#refreshing || this.#closed) return;
-    if (this.#now() - this.#lastRefreshAt < this.#options.refreshIntervalMs) return;
+  /** Whether `error` came from refused credentials and the store now holds others to retry with. */
+  async #renewedAfter(failedOn: RedisCacheStore, error: unknown): Promise<boolean> {
+    if (isCredentialFailure(error)) this.#options.listener.onAuthFailure(error);
+    else if (!(error instanceof CacheStoreError && failedOn.credentialsRefused)) return false;
+    // A store replaced while the call was out needs no re-read: the retry goes to its successor.
+    if (failedOn === this.#store) await this.#refresh();
+    return !this.#closed && this.#store !== failedOn;
+  }
+
+  /** The re-read under way, else a new one unless the last began less than an interval ago. */
+  #refresh(): Promise<void> {
+    if (this.#refreshing) return this.#refreshing;
+    if (this.#closed || this.#now() - this.#lastRefreshAt < this.#options.refreshIntervalMs) {
+      return Promise.resolve();
+    }
     this.#lastRefreshAt = this.#now();
-    this.#refreshing = this.#refresh()
+    const abort = new AbortController();
+    this.#refreshAbort = abort;
+    this.#refreshing = this.#replaceCredentials(abort)
+      // Every expected failure is reported where it happens; this keeps an unexpected one from
+      // escaping to the callers, whose own error says more.
       .catch((cause: unknown) => this.#options.listener.onSecretReadFailed(cause))
       .finally(() => {
         this.#refreshing = undefined;
+        this.#refreshAbort = undefined;
       });
+    return this.#refreshing;
   }
 
-  async #refresh(): Promise<void> {
-    const found = await this.#otherCredentials(this.#credentials);
+  async #replaceCredentials(abort: AbortController): Promise<void> {
+    const found = await this.#otherCredentials(this.#credentials, abort);
     if (!found || this.#closed) return;
     const client = this.#open(found.credentials);
     const store = new RedisCacheStore(client);
-    // Connected before it takes over, so calls meanwhile get the old client's quick refusal rather
-    // than "not connected" errors that the circuit breaker would count as an outage.
+    // Connected before it takes over, so the retry finds it ready. Bounded by the connect timeout.
     await store.connect(this.#options.settings.connectTimeoutMs).catch(() => undefined);
     if (this.#closed) {
       await store.close();
@@ -168,24 +196,53 @@ export class RotatingRedisCacheStore implements CacheStore {
     this.#store = store;
     this.#credentials = found.credentials;
     this.#options.listener.onCredentialsChanged(found.stage);
+    // QUIT lets calls still out on the old client get their replies; it is bounded by the command timeout.
     await replaced.close();
   }
 
-  /** The first credentials in the secret, newest version first, that are not the refused ones. */
+  /**
+   * The first credentials in the secret, newest version first, that are not the refused ones. A stage
+   * that cannot be read or parsed is reported and skipped: a bad AWSCURRENT must not hide AWSPREVIOUS.
+   */
   async #otherCredentials(
     refused: RedisCredentials | undefined,
+    abort: AbortController,
   ): Promise<{ credentials: RedisCredentials; stage: AuthSecretStage } | undefined> {
-    for (const stage of STAGES) {
-      this.#options.listener.onSecretRead(stage);
-      const secret = await this.#options.readSecret(stage);
-      if (secret === undefined) continue;
-      const credentials = parseRedisAuthSecret(secret);
-      if (!sameCredentials(credentials, refused)) return { credentials, stage };
+    const timeoutMs = this.#options.secretReadTimeoutMs ?? SECRET_REQUEST_TIMEOUT_MS;
+    const deadline = setTimeout(
+      () =>
+        abort.abort(
+          new CacheStoreError('CACHE_STORE_AUTH_FAILED', `Redis AUTH secret not read within ${timeoutMs} ms`),
+        ),
+      timeoutMs,
+    );
+    try {
+      for (const stage of STAGES) {
+        if (abort.signal.aborted) return undefined;
+        this.#options.listener.onSecretRead(stage);
+        try {
+          const secret = await untilAborted(this.#options.readSecret(stage, abort.signal), abort.signal);
+          if (secret === undefined) continue;
+          const credentials = parseRedisAuthSecret(secret);
+          if (!sameCredentials(credentials, refused)) return { credentials, stage };
+        } catch (error) {
+          if (!this.#closed) this.#options.listener.onSecretReadFailed(unusableStage(stage, error));
+        }
+      }
+      return undefined;
+    } finally {
+      clearTimeout(deadline);
     }
-    return undefined;
   }
 }
 
 function isCredentialFailure(error: unknown): error is CacheStoreError {
   return error instanceof CacheStoreError && error.code === 'CACHE_STORE_AUTH_FAILED';
+}
+
+function unusableStage(stage: AuthSecretStage, error: unknown): CacheStoreError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new CacheStoreError('CACHE_STORE_AUTH_FAILED', `Redis AUTH secret at ${stage} unusable: ${reason}`, {
+    cause: error,
+  });
 }

@@ -26,15 +26,23 @@ locals {
     a = floor((var.auth_token_version + 1) / 2)
     b = floor(var.auth_token_version / 2) + 1
   }
-  # While a rotation is not settled, the previous user keeps working: warm functions move at their pace.
+  # While a rotation is not settled, the previous user keeps working: warm functions stay on it until
+  # Redis refuses it (after the settle, at their next reconnect), then re-read the secret in that request.
   previous_user_enabled = var.auth_token_settled_version < var.auth_token_version
 }
 
-# Generated anew in every run, stored nowhere: it is used only when something is written (a new secret
-# version when auth_token_version changes, a user created).
+# Generated anew in every run, stored nowhere: the token of a new secret version (written only when
+# auth_token_version changes). The active user gets it by reading the secret back, never from here.
 ephemeral "random_password" "auth" {
   length = 64
   # ElastiCache passwords accept only a few special characters; letters and digits give ~380 bits anyway.
+  special = false
+}
+
+# A second value, for passwords nobody is meant to know (an app user created inactive, the `default`
+# user): never the token the same run writes to the secret. Sent only when such a user is created.
+ephemeral "random_password" "unusable" {
+  length  = 64
   special = false
 }
 
@@ -74,7 +82,7 @@ locals {
 # generation grows (it became active) and whenever it is created (so a replaced user gets the secret's
 # token, not a fresh one). The inactive one keeps its password: it is the previous credentials, valid
 # until auth_token_settled_version catches up and switches it off. Created inactive, it gets a random
-# password nobody knows, and is off.
+# password nobody knows (not the secret's token), and is off.
 resource "aws_elasticache_user" "app" {
   for_each = local.app_user_names
 
@@ -82,7 +90,7 @@ resource "aws_elasticache_user" "app" {
   user_name            = each.value
   engine               = var.engine
   access_string        = each.key == local.active_user || local.previous_user_enabled ? local.access_string : local.disabled_access_string
-  passwords_wo         = each.key == local.active_user ? local.written_token : ephemeral.random_password.auth.result
+  passwords_wo         = each.key == local.active_user ? local.written_token : ephemeral.random_password.unusable.result
   passwords_wo_version = local.app_user_generation[each.key]
 
   tags = var.tags
@@ -96,7 +104,7 @@ resource "aws_elasticache_user" "default" {
   user_name            = "default"
   engine               = var.engine
   access_string        = "off -@all"
-  passwords_wo         = ephemeral.random_password.auth.result
+  passwords_wo         = ephemeral.random_password.unusable.result
   passwords_wo_version = 1
 
   tags = var.tags

@@ -117,13 +117,20 @@ variable "auth_token_version" {
 }
 
 variable "auth_token_settled_version" {
-  description = "The auth_token_version whose rotation is complete. While it is lower than auth_token_version, both app users can log in (the overlap); set it equal in a later apply to switch the previous user off. Setting both at once rotates without an overlap: warm functions then bypass the cache until they have read the secret again."
+  description = "The auth_token_version whose rotation is complete. While it is lower than auth_token_version, both app users can log in (the overlap); set it equal in a later apply to switch the previous user off. Setting both at once rotates without an overlap: a warm function's first request that Redis refuses then waits for a re-read of the secret."
   type        = number
   default     = 1
 
   validation {
     condition     = var.auth_token_settled_version >= 1 && floor(var.auth_token_settled_version) == var.auth_token_settled_version && var.auth_token_settled_version <= var.auth_token_version
     error_message = "auth_token_settled_version must be a positive whole number, at most auth_token_version."
+  }
+
+  validation {
+    # Two users take turns, so only one rotation can overlap: two versions ahead replaces the password of
+    # the user warm functions may still be on (they move only when refused), with no overlap at all.
+    condition     = var.auth_token_version - var.auth_token_settled_version >= 0 && var.auth_token_version - var.auth_token_settled_version <= 1
+    error_message = "auth_token_version may be at most one ahead of auth_token_settled_version: settle each rotation (auth_token_settled_version = auth_token_version, applied) before starting the next."
   }
 }
 
