@@ -1,4 +1,3 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Hono } from 'hono';
 import type { Config } from '../config/config.js';
 import { CacheAside } from '../core/cache-aside.js';
@@ -9,6 +8,7 @@ import type { RouteGroup } from '../http/routes.js';
 import { createCacheTelemetry } from '../observability/cache-telemetry.js';
 import { recordMaintenance, recordMaintenanceError } from '../observability/maintenance-telemetry.js';
 import { METRIC } from '../observability/metric-names.js';
+import { MetricUnit } from '../observability/metric-unit.js';
 import type { Telemetry } from '../observability/telemetry.js';
 import type { Product } from '../products/product.js';
 import type { StoredProduct } from '../products/product-writer.js';

@@ -1,16 +1,12 @@
-import { createDynamoDbDocumentClient } from '../adapters/dynamodb/create-dynamodb-client.js';
-import { DynamoDbHealthProbe } from '../adapters/dynamodb/dynamodb-health-probe.js';
-import { DynamoDbProductWriter } from '../adapters/dynamodb/dynamodb-product-writer.js';
-import { DynamoDbSource } from '../adapters/dynamodb/dynamodb-source.js';
 import type { Config } from '../config/config.js';
 import type { CacheStore } from '../core/cache-store.js';
 import type { Source } from '../core/source.js';
 import type { HealthDependencies } from '../health/check-health.js';
-import { recordReadUnits } from '../observability/cache-telemetry.js';
-import { createTelemetry, type Telemetry } from '../observability/telemetry.js';
+import { createTelemetry, type MetricsFlush, type Telemetry } from '../observability/telemetry.js';
 import type { Product } from '../products/product.js';
 import type { ProductWriter } from '../products/product-writer.js';
 import { type CacheStoreKind, createCacheStore } from './create-cache-store.js';
+import { lazyDynamoDb } from './lazy-dynamodb.js';
 
 /** What every function's runtime needs, built once per process (per Lambda execution environment). */
 export interface SharedDependencies {
@@ -30,6 +26,8 @@ export interface SharedDependencies {
 export interface SharedDependencyOptions {
   /** Static credentials for a local DynamoDB endpoint; on AWS the default provider chain is used. */
   readonly dynamoDbCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** One EMF document per request (Lambda, the default), or aggregated on a timer (a long-running server). */
+  readonly metricsFlush?: MetricsFlush;
 }
 
 /** A health probe's deadline past its client's own timeout, so the client's error (more telling) comes first. */
@@ -39,31 +37,20 @@ export async function createSharedDependencies(
   config: Config,
   options: SharedDependencyOptions = {},
 ): Promise<SharedDependencies> {
-  const telemetry = createTelemetry(config.observability);
+  const telemetry = createTelemetry(config.observability, options.metricsFlush);
   const { store, kind, health: cacheHealth } = await createCacheStore(config.redis, telemetry);
-  const clientOptions = {
-    region: config.aws.region,
-    ...config.dynamodb,
-    credentials: options.dynamoDbCredentials,
-  };
-  const documents = await createDynamoDbDocumentClient(clientOptions);
-  // DAX serves item reads only: DescribeTable goes to DynamoDB itself, on a client of its own.
-  const tableClient = config.dynamodb.daxEndpoint
-    ? await createDynamoDbDocumentClient({ ...clientOptions, daxEndpoint: undefined })
-    : documents;
-  const source = new DynamoDbSource<Product>({
-    client: documents,
-    tableName: config.dynamodb.tableName,
-    keyName: 'productId',
-    onReadUnits: (units) => recordReadUnits(telemetry, units),
+  // Imported on first use: a hit never needs the AWS SDK, and it is most of the bundle's init time.
+  const dynamodb = lazyDynamoDb(async () => {
+    const { createDynamoDbDependencies } = await import('./create-dynamodb-dependencies.js');
+    return createDynamoDbDependencies(config, options.dynamoDbCredentials, telemetry);
   });
   return {
     config,
     telemetry,
     store,
     cacheStoreKind: kind,
-    source,
-    writer: new DynamoDbProductWriter({ client: documents, tableName: config.dynamodb.tableName }),
+    source: dynamodb.source,
+    writer: dynamodb.writer,
     health: {
       cache: {
         probe: cacheHealth.probe,
@@ -73,15 +60,15 @@ export async function createSharedDependencies(
       },
       circuit: cacheHealth.circuit,
       database: {
-        probe: new DynamoDbHealthProbe(tableClient, config.dynamodb.tableName),
+        probe: dynamodb.probe,
         timeoutMs: config.dynamodb.timeoutMs + HEALTH_DEADLINE_MARGIN_MS,
         identity: { kind: 'dynamodb', table: config.dynamodb.tableName },
       },
     },
     close: async () => {
       await store.close();
-      documents.destroy();
-      if (tableClient !== documents) tableClient.destroy();
+      await dynamodb.close();
+      telemetry.close();
     },
   };
 }

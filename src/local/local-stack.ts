@@ -11,6 +11,9 @@ import { SAMPLE_CATALOG_SIZE, sampleCatalog } from './sample-catalog.js';
 /** A local Redis shaped like the ElastiCache parameter group (modules/cache): bounded memory, allkeys-lru. */
 const LOCAL_REDIS_ARGS = ['--maxmemory', '256mb', '--maxmemory-policy', 'allkeys-lru'];
 
+/** A long-running server writes its metrics as one EMF document a second, not one per request. */
+const METRICS_FLUSH_INTERVAL_MS = 1_000;
+
 export interface LocalPart {
   readonly name: string;
   readonly where: string;
@@ -76,6 +79,7 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
     const runtime = await createApiRuntime(config, {
       dynamoDbCredentials: credentials,
       routes: ['read', 'write'],
+      metricsFlush: { kind: 'aggregated', intervalMs: METRICS_FLUSH_INTERVAL_MS },
     });
     stops.push(runtime.close);
     if (env.TABLE_NAME) {

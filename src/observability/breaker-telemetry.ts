@@ -1,6 +1,6 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { BreakerListener } from '../adapters/breaker/breaker-cache-store.js';
 import { METRIC } from './metric-names.js';
+import { MetricUnit } from './metric-unit.js';
 import type { Telemetry } from './telemetry.js';
 
 /** The Redis circuit breaker's state changes as logs and EMF metrics, and its refusals as a count. */

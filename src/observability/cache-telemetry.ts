@@ -1,6 +1,6 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CacheEvent, CacheObserver, CacheOutcome } from '../core/cache-observer.js';
 import { METRIC } from './metric-names.js';
+import { MetricUnit } from './metric-unit.js';
 import type { Telemetry } from './telemetry.js';
 
 const OUTCOME_METRIC: Record<CacheOutcome, string> = {

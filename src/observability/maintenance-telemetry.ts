@@ -1,6 +1,6 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MaintenanceResult } from '../core/cache-maintenance.js';
 import { METRIC } from './metric-names.js';
+import { MetricUnit } from './metric-unit.js';
 import type { Telemetry } from './telemetry.js';
 
 const RESULT_METRIC: Record<MaintenanceResult, string> = {

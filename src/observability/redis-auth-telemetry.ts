@@ -1,6 +1,6 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CredentialRotationListener } from '../adapters/redis/rotating-redis-cache-store.js';
 import { METRIC } from './metric-names.js';
+import { MetricUnit } from './metric-unit.js';
 import type { Telemetry } from './telemetry.js';
 
 /**

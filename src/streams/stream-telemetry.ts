@@ -1,8 +1,8 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { MaintenanceResult } from '../core/cache-maintenance.js';
 import { CacheStoreError } from '../core/cache-store-error.js';
 import { METRIC } from '../observability/metric-names.js';
+import { MetricUnit } from '../observability/metric-unit.js';
 import type { Telemetry } from '../observability/telemetry.js';
 
 /** What one batch did. */
@@ -19,7 +19,7 @@ const RESULT_METRIC: Record<MaintenanceResult, string> = {
 };
 
 /**
- * Each metric once, as the batch's total: Powertools keeps repeated values of a metric as an array and
+ * Each metric once, as the batch's total: the EMF writer keeps repeated values of a metric as an array and
  * publishes early at 100 of them, which would split a large batch's invocation into several documents.
  */
 export function recordStreamBatch(

@@ -1,9 +1,3 @@
-import {
-  GetSecretValueCommand,
-  ResourceNotFoundException,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { CacheStoreError } from '../../core/cache-store-error.js';
 import type { RedisCredentials } from './redis-credentials.js';
 
@@ -31,16 +25,10 @@ export type AuthSecretReader = (stage: AuthSecretStage, signal?: AbortSignal) =>
  * (see retry-cold-start-read.ts), so the SDK makes one attempt per call.
  */
 export function createSecretsManagerReader(secretArn: string): AuthSecretReader {
-  const client = new SecretsManagerClient({
-    maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: SECRET_REQUEST_TIMEOUT_MS,
-      requestTimeout: SECRET_REQUEST_TIMEOUT_MS,
-      // Without it the handler only logs a warning when the request timeout passes, and waits on.
-      throwOnRequestTimeout: true,
-    }),
-  });
+  let sdk: ReturnType<typeof loadSecretsManager> | undefined;
   return async (stage, signal) => {
+    sdk ??= loadSecretsManager();
+    const { client, GetSecretValueCommand, ResourceNotFoundException } = await sdk;
     try {
       const output = await client.send(
         new GetSecretValueCommand({ SecretId: secretArn, VersionStage: stage }),
@@ -67,6 +55,25 @@ export function createSecretsManagerReader(secretArn: string): AuthSecretReader 
       );
     }
   };
+}
+
+/**
+ * The SDK is imported at the first read, not with this module: a function without a secret never loads
+ * it (the hit path's cold start counts every module imported at init).
+ */
+async function loadSecretsManager() {
+  const [{ GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient }, { NodeHttpHandler }] =
+    await Promise.all([import('@aws-sdk/client-secrets-manager'), import('@smithy/node-http-handler')]);
+  const client = new SecretsManagerClient({
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: SECRET_REQUEST_TIMEOUT_MS,
+      requestTimeout: SECRET_REQUEST_TIMEOUT_MS,
+      // Without it the handler only logs a warning when the request timeout passes, and waits on.
+      throwOnRequestTimeout: true,
+    }),
+  });
+  return { client, GetSecretValueCommand, ResourceNotFoundException };
 }
 
 /**

@@ -1,6 +1,7 @@
-import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type Config, loadConfig } from '../../../src/config/config.js';
 import { sampleCatalog } from '../../../src/local/sample-catalog.js';
+import type { EmfMetrics } from '../../../src/observability/emf-metrics.js';
+import { MetricUnit } from '../../../src/observability/metric-unit.js';
 import type { DynamoDbFaultProxy } from '../dynamodb-fault-proxy.js';
 import type { TestRedisCluster, TestRedisServer } from '../redis-harness.js';
 import {
@@ -69,7 +70,7 @@ export async function startDrillStack(options: DrillStackOptions): Promise<Drill
  * Sums every Count metric the server adds from now on, passing each on unchanged: what the server
  * itself saw (store errors, breaker refusals) that the client cannot tell from the answers.
  */
-function tapCounts(metrics: Metrics): () => Readonly<Record<string, number>> {
+function tapCounts(metrics: EmfMetrics): () => Readonly<Record<string, number>> {
   const counts: Record<string, number> = {};
   const addMetric = metrics.addMetric.bind(metrics);
   metrics.addMetric = (name, unit, value) => {

@@ -1,0 +1,94 @@
+import { ROUTES } from '../http/routes.js';
+import { checkProductId } from '../products/product-id.js';
+
+/** An RFC 9110 token: what the Fetch API accepts as a header name. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/**
+ * A printable ASCII header value (tab allowed): the Fetch API refuses NUL, CR and LF, and the adapter
+ * percent-encodes non-ASCII values (throwing on a lone surrogate), so those take the app's way.
+ */
+const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
+/** A host name whose last label starts with a letter (never an IPv4 address) and no punycode label. */
+const PLAIN_DOMAIN = /^(?!xn--)[A-Za-z0-9-]+(?:\.(?!xn--)[A-Za-z0-9-]+)*$/i;
+const LAST_LABEL_IS_NAME = /(?:^|\.)[A-Za-z][A-Za-z0-9-]*$/;
+
+export interface DirectRead {
+  readonly id: string;
+  readonly head: boolean;
+}
+
+type Fields = Readonly<Record<string, unknown>>;
+
+/**
+ * A GET or HEAD of `/product/{productId}`, with a valid id, that `hono/aws-lambda` would turn into a Request
+ * without error: such an event reaches the read route with that id, and only it, so it can be answered
+ * without building a Request and a Response (docs/architecture.md, "The hit path as built"). Anything else
+ * (another route, an invalid id, a header, host or query the adapter would refuse or mangle, another event
+ * kind) gives undefined and goes through the app: what is not plainly a read keeps the app's answer.
+ */
+export function directRead(event: Fields): DirectRead | undefined {
+  const method = event.httpMethod;
+  if (method !== 'GET' && method !== 'HEAD') return undefined;
+  if (event.resource !== ROUTES.readProduct.path || 'rawPath' in event) return undefined;
+  const id = (event.pathParameters as Fields | null | undefined)?.productId;
+  if (typeof id !== 'string' || !checkProductId(id).ok) return undefined;
+  if (!isPlainRequestContext(event.requestContext)) return undefined;
+  if (!hasPlainHeaders(event.headers, event.multiValueHeaders)) return undefined;
+  if (!hasPlainQuery(event.queryStringParameters, event.multiValueQueryStringParameters)) return undefined;
+  return { id, head: method === 'HEAD' };
+}
+
+/** API Gateway REST: not ALB (`elb`) or VPC Lattice (`serviceArn`), with a host the URL parser takes. */
+function isPlainRequestContext(context: unknown): boolean {
+  if (typeof context !== 'object' || context === null) return false;
+  if ('elb' in context || 'serviceArn' in context || !('domainName' in context)) return false;
+  const domain = context.domainName;
+  return typeof domain === 'string' && PLAIN_DOMAIN.test(domain) && LAST_LABEL_IS_NAME.test(domain);
+}
+
+function hasPlainHeaders(single: unknown, multi: unknown): boolean {
+  if (single !== null && single !== undefined) {
+    if (typeof single !== 'object') return false;
+    for (const [name, value] of Object.entries(single)) {
+      if (!isPlainHeader(name, value) && value) return false;
+    }
+  }
+  if (multi === null || multi === undefined) return true;
+  if (typeof multi !== 'object') return false;
+  for (const [name, values] of Object.entries(multi)) {
+    if (!values) continue;
+    if (!Array.isArray(values) || !values.every((value) => isPlainHeader(name, value))) return false;
+  }
+  return true;
+}
+
+function isPlainHeader(name: string, value: unknown): boolean {
+  return typeof value === 'string' && HEADER_NAME.test(name) && HEADER_VALUE.test(value);
+}
+
+/** Query parameters the adapter can percent-encode (strings it can encode, arrays where it expects them). */
+function hasPlainQuery(single: unknown, multi: unknown): boolean {
+  if (multi) {
+    if (typeof multi !== 'object') return false;
+    return Object.entries(multi).every(
+      ([name, values]) =>
+        isEncodable(name) && (!values || (Array.isArray(values) && values.every(isEncodable))),
+    );
+  }
+  if (single === null || single === undefined) return true;
+  if (typeof single !== 'object') return false;
+  return Object.entries(single).every(
+    ([name, value]) => isEncodable(name) && (value === undefined || isEncodable(value)),
+  );
+}
+
+/** What the adapter's `encodeURIComponent` takes without throwing (it throws on a lone surrogate). */
+function isEncodable(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    encodeURIComponent(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
