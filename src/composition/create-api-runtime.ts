@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { Config } from '../config/config.js';
+import { BatchRead } from '../core/batch-read.js';
 import { CacheAside } from '../core/cache-aside.js';
 import { CacheMaintenance } from '../core/cache-maintenance.js';
 import { createHealthCheck } from '../health/check-health.js';
@@ -13,6 +14,7 @@ import type { Telemetry } from '../observability/telemetry.js';
 import type { Product } from '../products/product.js';
 import type { StoredProduct } from '../products/product-writer.js';
 import { createReadProduct, type ReadProduct } from '../products/read-product.js';
+import { createReadProducts, type ReadProducts } from '../products/read-products.js';
 import { createWriteProduct, type WriteObserver, type WriteProduct } from '../products/write-product.js';
 import type { CacheStoreKind } from './create-cache-store.js';
 import {
@@ -51,9 +53,11 @@ export async function createApiRuntime(config: Config, options: ApiRuntimeOption
     onRequestEnd: telemetry.flushMetrics,
     onError: (error) => telemetry.logger.error('Request failed', { error: error as Error }),
   };
-  const readProduct = routes.has('read') ? readUseCase(shared) : undefined;
+  const reads = routes.has('read') ? readUseCases(shared) : undefined;
+  const readProduct = reads?.readProduct;
   const app = createApp({
     readProduct,
+    readProducts: reads?.readProducts,
     writeProduct: routes.has('write') ? writeUseCase(shared) : undefined,
     // GET /health is the api function's (routes.ts): the read runtime serves it.
     checkHealth: routes.has('read') ? createHealthCheck(shared.health) : undefined,
@@ -63,15 +67,22 @@ export async function createApiRuntime(config: Config, options: ApiRuntimeOption
   return { app, readRoute, telemetry, cacheStoreKind: shared.cacheStoreKind, close: shared.close };
 }
 
-function readUseCase({ config, telemetry, store, source }: SharedDependencies): ReadProduct {
-  const cache = new CacheAside<Product>({
+/** Single and batch reads, on one store and source, counted by one observer. */
+function readUseCases({ config, telemetry, store, source }: SharedDependencies): {
+  readProduct: ReadProduct;
+  readProducts: ReadProducts;
+} {
+  const options = {
     store,
     source,
     keyPrefix: config.cache.keyPrefix,
     policy: config.cache.policy,
     observer: createCacheTelemetry(telemetry),
-  });
-  return createReadProduct(cache);
+  };
+  return {
+    readProduct: createReadProduct(new CacheAside<Product>(options)),
+    readProducts: createReadProducts(new BatchRead<Product>(options)),
+  };
 }
 
 function writeUseCase({ config, telemetry, store, writer }: SharedDependencies): WriteProduct {

@@ -3,7 +3,7 @@ import { DynamoDbHealthProbe } from '../adapters/dynamodb/dynamodb-health-probe.
 import { DynamoDbProductWriter } from '../adapters/dynamodb/dynamodb-product-writer.js';
 import { DynamoDbSource } from '../adapters/dynamodb/dynamodb-source.js';
 import type { Config } from '../config/config.js';
-import type { Source } from '../core/source.js';
+import type { BatchSource } from '../core/source.js';
 import type { HealthProbe } from '../health/health-probe.js';
 import type { DatabaseReport } from '../health/health-report.js';
 import { recordReadUnits } from '../observability/cache-telemetry.js';
@@ -13,7 +13,7 @@ import type { ProductWriter } from '../products/product-writer.js';
 
 /** Everything that talks to DynamoDB, on one document client (plus one for DescribeTable under DAX). */
 export interface DynamoDbDependencies {
-  readonly source: Source<Product>;
+  readonly source: BatchSource<Product>;
   readonly writer: ProductWriter;
   readonly probe: HealthProbe<DatabaseReport>;
   close(): void;
@@ -36,6 +36,7 @@ export async function createDynamoDbDependencies(
       tableName: config.dynamodb.tableName,
       keyName: 'productId',
       onReadUnits: (units) => recordReadUnits(telemetry, units),
+      maxAttempts: config.dynamodb.maxAttempts,
     }),
     writer: new DynamoDbProductWriter({ client: documents, tableName: config.dynamodb.tableName }),
     probe: new DynamoDbHealthProbe(tableClient, config.dynamodb.tableName),

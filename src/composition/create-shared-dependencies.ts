@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.js';
 import type { CacheStore } from '../core/cache-store.js';
-import type { Source } from '../core/source.js';
+import type { BatchSource } from '../core/source.js';
 import type { HealthDependencies } from '../health/check-health.js';
 import { createTelemetry, type MetricsFlush, type Telemetry } from '../observability/telemetry.js';
 import type { Product } from '../products/product.js';
@@ -14,7 +14,7 @@ export interface SharedDependencies {
   readonly telemetry: Telemetry;
   readonly store: CacheStore;
   readonly cacheStoreKind: CacheStoreKind;
-  readonly source: Source<Product>;
+  readonly source: BatchSource<Product>;
   /** The table's versioned conditional writes, on the same DynamoDB client as `source`. */
   readonly writer: ProductWriter;
   /** The probes of GET /health, each with its deadline. */

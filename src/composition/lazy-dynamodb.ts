@@ -17,7 +17,10 @@ export function lazyDynamoDb(load: () => Promise<DynamoDbDependencies>): DynamoD
     return loading;
   };
   return {
-    source: { load: async (id, options) => (await loaded()).source.load(id, options) },
+    source: {
+      load: async (id, options) => (await loaded()).source.load(id, options),
+      loadMany: async (ids, options) => (await loaded()).source.loadMany(ids, options),
+    },
     writer: {
       put: async (id, attributes, preconditions) =>
         (await loaded()).writer.put(id, attributes, preconditions),

@@ -1,15 +1,18 @@
-import { type CacheEntry, decodeEntry } from './cache-entry.js';
+import type { CacheEntry } from './cache-entry.js';
 import { itemKeys } from './cache-keys.js';
 import { type CacheObserver, type CacheOutcome, silentObserver } from './cache-observer.js';
 import type { CachePolicy } from './cache-policy.js';
 import type { CacheStore, ItemKeys } from './cache-store.js';
 import { type Clock, systemClock } from './clock.js';
-import { leaseWaitPauses } from './lease-wait.js';
+import { LeaseAcquirer } from './lease-acquisition.js';
+import { liveEntry } from './live-entry.js';
 import { LoadAndFill, type Loaded } from './load-and-fill.js';
-import { decideAcquired, decideLookup } from './read-decision.js';
+import { decideLookup } from './read-decision.js';
+import { type CacheRead, countRead, type Settled, served } from './settled-read.js';
 import { SingleFlight } from './single-flight.js';
-import type { Source, SourceRecord } from './source.js';
-import { SourceError } from './source-error.js';
+import type { Source } from './source.js';
+
+export type { CacheRead } from './settled-read.js';
 
 export interface CacheAsideOptions<T> {
   readonly store: CacheStore;
@@ -22,21 +25,6 @@ export interface CacheAsideOptions<T> {
   readonly newToken?: () => string;
   readonly observer?: CacheObserver;
 }
-
-export interface CacheRead<T> {
-  readonly outcome: CacheOutcome;
-  /** The item, or null when the source has no item with this id. */
-  readonly record: SourceRecord<T> | null;
-}
-
-/**
- * A read's end, shared by every caller of one in-process flight; errors keep the outcome they had.
- * `overtaken`: the item changed while it was loaded (the fill was refused), so the answer is older than
- * that change.
- */
-type Settled<T> =
-  | { readonly read: CacheRead<T>; readonly overtaken?: boolean }
-  | { readonly outcome: CacheOutcome; readonly error: unknown; readonly remembered?: boolean };
 
 /**
  * The cache-aside read protocol (DESIGN.md section 5): one GET on the hot path; on an absent or stale
@@ -54,6 +42,7 @@ export class CacheAside<T> {
   readonly #newToken: () => string;
   readonly #observer: CacheObserver;
   readonly #runner: LoadAndFill<T>;
+  readonly #leases: LeaseAcquirer;
   readonly #flights = new SingleFlight<Settled<T>>();
 
   constructor(options: CacheAsideOptions<T>) {
@@ -72,6 +61,12 @@ export class CacheAside<T> {
       random: this.#random,
       observer: this.#observer,
     });
+    this.#leases = new LeaseAcquirer({
+      store: options.store,
+      policy: options.policy,
+      clock: this.#clock,
+      observer: this.#observer,
+    });
   }
 
   async get(id: string): Promise<CacheRead<T>> {
@@ -86,7 +81,7 @@ export class CacheAside<T> {
       return this.#answer(this.#bypass(id, undefined));
     }
     const decision = decideLookup(
-      this.#decode(text, true),
+      this.#decode(text),
       this.#clock.now(),
       this.#policy.earlyRefreshBeta,
       this.#random,
@@ -126,62 +121,30 @@ export class CacheAside<T> {
   /** Counts the read once per caller, then answers or throws. */
   async #answer(settling: Promise<Settled<T>>): Promise<CacheRead<T>> {
     const settled = await settling;
-    if ('error' in settled) {
-      this.#observer.onRead(settled.outcome);
-      if (settled.remembered) this.#observer.onEvent('REMEMBERED_FAILURE');
-      throw settled.error;
-    }
-    this.#observer.onRead(settled.read.outcome);
-    if (settled.read.outcome === 'HIT' && settled.read.record === null)
-      this.#observer.onEvent('NEGATIVE_HIT');
+    countRead(this.#observer, settled);
+    if ('error' in settled) throw settled.error;
     return settled.read;
   }
 
   /**
-   * Asks for the lease; without it and with nothing to serve, asks again after short pauses until the
-   * holder's fill appears, the lease is free again (its holder's fill was refused by a change, or the
-   * holder died: this caller takes over), or the wait bound passes (then it loads without filling).
+   * Asks for the lease; without it and with nothing to serve, waits for the holder's fill (or takes the
+   * lease over), and past the wait bound loads without filling.
    */
   async #resolve(id: string, keys: ItemKeys, stale: CacheEntry<T> | undefined): Promise<Settled<T>> {
     const token = this.#newToken();
-    let waitUntil: number | undefined;
-    const pauses = leaseWaitPauses(this.#policy.leaseWaitMs);
-    for (;;) {
-      let acquired: Awaited<ReturnType<CacheStore['acquire']>>;
-      try {
-        acquired = await this.#store.acquire(keys, {
-          token,
-          leaseTtlMs: this.#policy.leaseTtlMs,
-          staleAtMs: this.#clock.now(),
-        });
-      } catch (error) {
-        this.#observer.onStoreError('acquire', error);
+    let acquisition = await this.#leases.acquire<T>(keys, token);
+    if (acquisition.action === 'wait') acquisition = await this.#leases.waitForFill<T>(keys, token);
+    switch (acquisition.action) {
+      case 'serve':
+        return served('HIT', acquisition.entry);
+      case 'serve-stale':
+        return served('STALE', acquisition.entry);
+      case 'load-and-fill':
+        return this.#loadAndFill(id, keys, token, acquisition.consistent, acquisition.entry);
+      case 'store-failed':
         return this.#bypass(id, stale);
-      }
-      const entry = this.#decode(acquired.entry, false);
-      const decision = decideAcquired(entry, acquired.granted, acquired.fenced, this.#clock.now());
-      switch (decision.action) {
-        case 'serve':
-          return served('HIT', decision.entry);
-        case 'serve-stale':
-          return served('STALE', decision.entry);
-        case 'load-and-fill':
-          return this.#loadAndFill(id, keys, token, decision.consistent, entry);
-        case 'wait':
-          break;
-      }
-      if (waitUntil === undefined) {
-        this.#observer.onEvent('LEASE_WAIT');
-        // The bound is wall time, polls included: a busy process must not wait longer than configured.
-        waitUntil = this.#clock.now() + this.#policy.leaseWaitMs;
-      }
-      const remainingMs = waitUntil - this.#clock.now();
-      const pause = pauses.shift();
-      if (pause === undefined || remainingMs <= 0) {
-        this.#observer.onEvent('LEASE_WAIT_TIMEOUT');
+      case 'timed-out':
         return this.#loadOnly(id, 'MISS', undefined);
-      }
-      await this.#clock.sleep(Math.min(pause, remainingMs));
     }
   }
 
@@ -252,24 +215,7 @@ export class CacheAside<T> {
     }
   }
 
-  /** A remembered failure counts only while fresh: past it, it is neither served nor a stale fallback. */
-  #decode(text: string | null, report: boolean): CacheEntry<T> | undefined {
-    if (text === null) return undefined;
-    const entry = decodeEntry<T>(text);
-    if (entry === undefined && report) this.#observer.onEvent('CORRUPT_ENTRY');
-    if (entry?.fail && this.#clock.now() >= entry.soft) return undefined;
-    return entry;
+  #decode(text: string | null): CacheEntry<T> | undefined {
+    return liveEntry<T>(text, this.#clock.now(), () => this.#observer.onEvent('CORRUPT_ENTRY'));
   }
-}
-
-function served<T>(outcome: CacheOutcome, entry: CacheEntry<T>): Settled<T> {
-  if (entry.fail) {
-    const error = new SourceError(
-      entry.fail,
-      `The source failed moments ago (${entry.fail}); not asked again yet`,
-    );
-    return { outcome: 'MISS', error, remembered: true };
-  }
-  const record = entry.val === null ? null : { value: entry.val, version: entry.ver };
-  return { read: { outcome, record } };
 }

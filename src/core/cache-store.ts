@@ -68,6 +68,11 @@ export interface CacheStore {
   /** The hot path: one plain read of the entry, or null when absent or expired. */
   get(key: string): Promise<string | null>;
   /**
+   * Batch reads: the entries under `keys` in one round trip per server (one MGET on a standalone Redis;
+   * per cluster node, one pipeline of its keys), each as `get` would return it, in the order asked.
+   */
+  getMany(keys: readonly string[]): Promise<(string | null)[]>;
+  /**
    * Reads the entry and the fence, and takes the lease (if nobody holds it) when the entry is absent,
    * unreadable or stale at `staleAtMs`.
    */

@@ -31,13 +31,19 @@ export class LoadAndFill<T> {
 
   /** Rejects with the source's error (reported) when the source fails. */
   async load(id: string, consistent: boolean): Promise<Loaded<T>> {
-    const { source, clock, observer } = this.#deps;
+    const { result, durationMs } = await this.measure(() => this.#deps.source.load(id, { consistent }));
+    return { record: result, durationMs };
+  }
+
+  /** Times one request to the source and reports it (and its failure); batch reads send theirs through it. */
+  async measure<R>(request: () => Promise<R>): Promise<{ readonly result: R; readonly durationMs: number }> {
+    const { clock, observer } = this.#deps;
     const startedAt = clock.now();
     try {
-      const record = await source.load(id, { consistent });
+      const result = await request();
       const durationMs = clock.now() - startedAt;
       observer.onLoad(durationMs);
-      return { record, durationMs };
+      return { result, durationMs };
     } catch (error) {
       observer.onLoad(clock.now() - startedAt);
       observer.onSourceError(error);

@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
 import type { CheckHealth } from '../health/check-health.js';
 import type { ReadProduct } from '../products/read-product.js';
+import type { ReadProducts } from '../products/read-products.js';
 import type { WriteProduct } from '../products/write-product.js';
+import { registerBatchReadRoute } from './batch-read-route.js';
 import { registerHealthRoute } from './health-route.js';
 import { toErrorResponse } from './http-errors.js';
 import { registerReadRoutes } from './read-routes.js';
@@ -19,6 +21,8 @@ export interface RequestHooks {
 /** A runtime serves the read routes, the write routes, or both (the local server). */
 export interface ApiDependencies extends RequestHooks {
   readonly readProduct?: ReadProduct;
+  /** GET /products; served with the read routes. */
+  readonly readProducts?: ReadProducts;
   readonly writeProduct?: WriteProduct;
   /** GET /health; served by the read runtime (the api function). */
   readonly checkHealth?: CheckHealth;
@@ -27,6 +31,7 @@ export interface ApiDependencies extends RequestHooks {
 /** The HTTP API, defined once; served by the Lambda handlers and by the local Node server. */
 export function createApp({
   readProduct,
+  readProducts,
   writeProduct,
   checkHealth,
   onRequestEnd,
@@ -44,6 +49,7 @@ export function createApp({
   });
 
   if (readProduct) registerReadRoutes(app, readProduct);
+  if (readProducts) registerBatchReadRoute(app, readProducts);
   if (writeProduct) registerWriteRoutes(app, writeProduct);
   if (checkHealth) registerHealthRoute(app, checkHealth);
 

@@ -13,6 +13,8 @@ export interface Route {
  */
 export const ROUTES = {
   readProduct: { method: 'GET', path: '/product/{productId}', authorization: 'NONE', function: 'api' },
+  // Batch reads: ?ids=a,b,c (1 to 100 ids).
+  readProducts: { method: 'GET', path: '/products', authorization: 'NONE', function: 'api' },
   putProduct: { method: 'PUT', path: '/product/{productId}', authorization: 'AWS_IAM', function: 'writer' },
   deleteProduct: {
     method: 'DELETE',

@@ -84,6 +84,40 @@ export function describeCacheStoreContract(
       });
     });
 
+    describe('getMany', () => {
+      it('returns each entry in the order asked, null for absent keys, and any value as an opaque string', async () => {
+        const first = entry(1, LONG_TTL_MS, { name: 'first' });
+        const stale = entry(2, -1_000, { name: 'stale' });
+        await plant('a', first);
+        await plant('b', stale);
+        await plant('c', 'garbage: not an entry');
+        const asked = ['c', 'absent', 'a', 'b', 'a'].map((id) => keys(id).entry);
+        expect(await store.getMany(asked)).toEqual(['garbage: not an entry', null, first, stale, first]);
+      });
+
+      it('returns nothing for no keys', async () => {
+        expect(await store.getMany([])).toEqual([]);
+      });
+
+      it('reads a hundred items spread over every slot they hash to (every node of a cluster)', async () => {
+        const ids = Array.from({ length: 100 }, (_, index) => `many-${index}`);
+        const planted = ids.filter((_, index) => index % 3 !== 0);
+        await Promise.all(planted.map((id) => plant(id, entry(7, LONG_TTL_MS, id))));
+        const values = await store.getMany(ids.map((id) => keys(id).entry));
+        expect(values).toHaveLength(ids.length);
+        for (const [index, id] of ids.entries()) {
+          if (index % 3 === 0) expect(values[index], id).toBeNull();
+          else expect(readEntryHeader(String(values[index])), id).toMatchObject({ ver: 7 });
+        }
+      });
+
+      it('does not return leases or fences under entry keys', async () => {
+        await acquire('leased', 'token');
+        await store.invalidate(keys('fenced'), { version: 3, fenceTtlMs: LONG_TTL_MS });
+        expect(await store.getMany([keys('leased').entry, keys('fenced').entry])).toEqual([null, null]);
+      });
+    });
+
     describe('acquire', () => {
       it('grants the lease for an absent entry to one caller only', async () => {
         expect(await acquire('1', 'a')).toEqual({ entry: null, granted: true, fenced: false });
@@ -376,6 +410,7 @@ export function describeCacheStoreContract(
         await store.close();
         const unavailable = { name: 'CacheStoreError', code: 'CACHE_STORE_UNAVAILABLE' };
         await expect(store.get(keys('1').entry)).rejects.toMatchObject(unavailable);
+        await expect(store.getMany([keys('1').entry, keys('2').entry])).rejects.toMatchObject(unavailable);
         await expect(acquire('1', 'a')).rejects.toMatchObject(unavailable);
         await expect(
           store.fill(keys('1'), { token: 'a', entry: 'x', ttlMs: 1, version: 1 }),

@@ -5,10 +5,9 @@ import { encodeEntry } from '../../src/core/cache-entry.js';
 import { itemKeys } from '../../src/core/cache-keys.js';
 import type { CacheEvent, CacheObserver, CacheOutcome } from '../../src/core/cache-observer.js';
 import { type CachePolicy, DEFAULT_CACHE_POLICY } from '../../src/core/cache-policy.js';
-import type { CacheStore } from '../../src/core/cache-store.js';
-import { CacheStoreError } from '../../src/core/cache-store-error.js';
 import { systemClock } from '../../src/core/clock.js';
 import { SourceError } from '../../src/core/source-error.js';
+import { FailingStore } from '../support/failing-store.js';
 import { RecordingSource } from '../support/recording-source.js';
 
 interface Item {
@@ -53,42 +52,6 @@ class RecordingObserver implements CacheObserver {
   }
   count(event: CacheEvent): number {
     return this.events.filter((e) => e === event).length;
-  }
-}
-
-type Operation = 'get' | 'acquire' | 'fill';
-
-/** A store whose chosen operations fail as a Redis that is down fails them; the rest reach `inner`. */
-class FailingStore implements CacheStore {
-  readonly calls: Operation[] = [];
-  constructor(
-    readonly inner: CacheStore,
-    readonly failing: Set<Operation>,
-  ) {}
-  #check(operation: Operation): void {
-    this.calls.push(operation);
-    if (this.failing.has(operation)) throw new CacheStoreError('CACHE_STORE_UNAVAILABLE', 'store down');
-  }
-  async get(key: string) {
-    this.#check('get');
-    return this.inner.get(key);
-  }
-  async acquire(...args: Parameters<CacheStore['acquire']>) {
-    this.#check('acquire');
-    return this.inner.acquire(...args);
-  }
-  async fill(...args: Parameters<CacheStore['fill']>) {
-    this.#check('fill');
-    return this.inner.fill(...args);
-  }
-  writeThrough(...args: Parameters<CacheStore['writeThrough']>) {
-    return this.inner.writeThrough(...args);
-  }
-  invalidate(...args: Parameters<CacheStore['invalidate']>) {
-    return this.inner.invalidate(...args);
-  }
-  close() {
-    return this.inner.close();
   }
 }
 

@@ -3,6 +3,7 @@ import { type ApiDependencies, createApp } from '../../src/http/app.js';
 import { ALL_ROUTES, allowedMethods, toRouterPath } from '../../src/http/routes.js';
 
 const readProduct: ApiDependencies['readProduct'] = async () => ({ outcome: 'MISS', product: null });
+const readProducts: ApiDependencies['readProducts'] = async () => [];
 const writeProduct: ApiDependencies['writeProduct'] = {
   put: async () => ({ status: 'precondition-failed' }),
   delete: async () => ({ status: 'not-found' }),
@@ -27,7 +28,7 @@ function served(app: ReturnType<typeof createApp>): Set<string> {
 const routeKey = (route: (typeof ALL_ROUTES)[number]) => `${route.method} ${toRouterPath(route.path)}`;
 
 describe('the app serves exactly the routes in ROUTES', () => {
-  const app = createApp({ readProduct, writeProduct, checkHealth, ...hooks });
+  const app = createApp({ readProduct, readProducts, writeProduct, checkHealth, ...hooks });
 
   it('registers a handler for every route and no other method-specific route', () => {
     expect(served(app)).toEqual(new Set(ALL_ROUTES.map(routeKey)));
@@ -49,7 +50,7 @@ describe('the app serves exactly the routes in ROUTES', () => {
 
 describe('a runtime serves only its route group; other methods answer 405 with Allow from the table', () => {
   it('the read runtime (api function): GET routes only', async () => {
-    const app = createApp({ readProduct, checkHealth, ...hooks });
+    const app = createApp({ readProduct, readProducts, checkHealth, ...hooks });
     expect(served(app)).toEqual(new Set(ALL_ROUTES.filter((r) => r.function === 'api').map(routeKey)));
     for (const method of ['PUT', 'DELETE']) {
       const answer = await app.request('/product/prod-0001', {

@@ -63,7 +63,7 @@ describe('API Gateway routes', async () => {
     // The read function, whose role can only read, serves no write: its GETs are products and /health.
     expect(
       declared.filter((route) => route.function === 'api').map((route) => `${route.method} ${route.path}`),
-    ).toEqual(['GET /product/{productId}', 'GET /health']);
+    ).toEqual(['GET /product/{productId}', 'GET /products', 'GET /health']);
     expect(String(((call.functions as Body).writer as Body).invoke_arn)).toBe(
       expr('module.writer_function.invoke_arn'),
     );

@@ -1,7 +1,11 @@
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sampleCatalog } from '../../src/local/sample-catalog.js';
-import { onCustomDomain, productRequestEvent } from '../fixtures/api-gateway-rest-event.js';
+import {
+  onCustomDomain,
+  productRequestEvent,
+  productsRequestEvent,
+} from '../fixtures/api-gateway-rest-event.js';
 import { lambdaContext } from '../support/lambda-context.js';
 import { captureEmf, stubLambdaEnvironment } from '../support/lambda-environment.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../support/local-dynamodb.js';
@@ -63,6 +67,25 @@ describe('Lambda handler for API Gateway REST proxy events', () => {
     expect(documents[1]).toMatchObject({ CacheHits: 1 });
     expect(documents[1]).not.toHaveProperty('CacheMisses');
     expect(JSON.parse((await invoke('prod-0002')).body)).toEqual(second);
+  });
+
+  it('answers GET /products from multi-value query parameters, in order, counting each item in EMF', async () => {
+    emf.length = 0;
+    // `ids=prod-0002,nope&ids=prod-0001`: API Gateway keeps only the last value in queryStringParameters.
+    const response = await handler(productsRequestEvent(['prod-0002,nope', 'prod-0001']), lambdaContext());
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ products: [second, first], missing: ['nope'], failed: [] });
+    expect(header(response, 'x-cache')).toMatch(/^HIT=\d/);
+    const [document] = emf.map((line) => JSON.parse(line));
+    // A metric added more than once in an invocation is a list of its values.
+    const count = (value: unknown) => [value ?? []].flat().reduce((sum: number, n) => sum + Number(n), 0);
+    expect(count(document.CacheHits) + count(document.CacheMisses)).toBe(3);
+  });
+
+  it('answers 400 for GET /products without ids, through the app', async () => {
+    const response = await handler(productsRequestEvent([]), lambdaContext());
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body).message).toMatch(/ids is required/);
   });
 
   it('ignores a body sent with a GET, as API Gateway forwards it', async () => {

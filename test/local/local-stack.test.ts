@@ -108,7 +108,8 @@ describe('the local stack over real HTTP (npm start)', () => {
   });
 
   it('answers 404 JSON for an unknown route', async () => {
-    const response = await get('/products');
+    // Not /products: that is the batch read now.
+    const response = await get('/catalogue');
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ message: 'Not found' });
   });

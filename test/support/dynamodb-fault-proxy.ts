@@ -34,6 +34,14 @@ export interface DynamoDbFaultProxy {
    * before it is forwarded: it reaches DynamoDB late, after whatever happened meanwhile.
    */
   forwardDelayMs: ((target: string) => number) | undefined;
+  /**
+   * When set, each BatchGetItem leaves this many of its keys (the last ones, given how many it asked
+   * for) unread: they are answered as UnprocessedKeys, the rest are read by DynamoDB, as a throttled
+   * table answers a batch.
+   */
+  batchGetUnprocessed: ((requestedKeys: number) => number) | undefined;
+  /** How many keys each BatchGetItem that reached the proxy asked for, in arrival order. */
+  readonly batchGetKeyCounts: readonly number[];
   /** How many requests reached the proxy, faulted or not. */
   readonly requests: number;
   /** Every GetItem request that reached the proxy, in arrival order. */
@@ -57,6 +65,13 @@ export interface DynamoDbFaultProxyOptions {
 }
 
 const GET_ITEM_TARGET = 'DynamoDB_20120810.GetItem';
+const BATCH_GET_ITEM_TARGET = 'DynamoDB_20120810.BatchGetItem';
+
+/** A BatchGetItem body as far as the proxy reads it: per table, its keys and the other request fields. */
+interface BatchGetBody {
+  RequestItems: Record<string, { Keys: unknown[] } & Record<string, unknown>>;
+  [field: string]: unknown;
+}
 
 const THROTTLE_BODY = JSON.stringify({
   __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
@@ -77,12 +92,15 @@ export async function startDynamoDbFaultProxy(
   let requests = 0;
   const getItemRequests: GetItemRequest[] = [];
   const getItemArrivals: GetItemArrival[] = [];
+  const batchGetKeyCounts: number[] = [];
   const readsOf = (id: string) => getItemRequests.filter((read) => read.id === id);
   const proxy = {
     endpoint: '',
     fault: 'none' as DynamoDbFault,
     getItemAnswerDelayMs: undefined as (() => number) | undefined,
     forwardDelayMs: undefined as ((target: string) => number) | undefined,
+    batchGetUnprocessed: undefined as ((requestedKeys: number) => number) | undefined,
+    batchGetKeyCounts,
     get requests() {
       return requests;
     },
@@ -115,6 +133,14 @@ export async function startDynamoDbFaultProxy(
     if (proxy.fault === 'throttle') {
       outgoing.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' }).end(THROTTLE_BODY);
       return;
+    }
+    if (incoming.headers['x-amz-target'] === BATCH_GET_ITEM_TARGET) {
+      const batch = JSON.parse(body.toString('utf8')) as BatchGetBody;
+      batchGetKeyCounts.push(Object.values(batch.RequestItems).reduce((sum, t) => sum + t.Keys.length, 0));
+      if (proxy.batchGetUnprocessed) {
+        await answerPartOfBatch(batch, proxy.batchGetUnprocessed, target, incoming, outgoing);
+        return;
+      }
     }
     const forwarded = request(
       {
@@ -151,6 +177,46 @@ export async function startDynamoDbFaultProxy(
   await listen(0);
   proxy.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return proxy;
+}
+
+/**
+ * Forwards the batch without its last keys (per table) and answers DynamoDB's reply with those keys
+ * added as UnprocessedKeys, in the service's wire shape; when no key is left to read, answers alone.
+ */
+async function answerPartOfBatch(
+  batch: BatchGetBody,
+  unprocessedOf: (requestedKeys: number) => number,
+  target: URL,
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+): Promise<void> {
+  const unprocessed: Record<string, unknown> = {};
+  const forwarded: BatchGetBody = { ...batch, RequestItems: {} };
+  for (const [table, request] of Object.entries(batch.RequestItems)) {
+    const kept = Math.max(0, request.Keys.length - unprocessedOf(request.Keys.length));
+    if (kept < request.Keys.length) unprocessed[table] = { ...request, Keys: request.Keys.slice(kept) };
+    if (kept > 0) forwarded.RequestItems[table] = { ...request, Keys: request.Keys.slice(0, kept) };
+  }
+  let answer: { Responses?: Record<string, unknown[]>; UnprocessedKeys?: Record<string, unknown> } = {
+    Responses: Object.fromEntries(Object.keys(batch.RequestItems).map((table) => [table, []])),
+  };
+  if (Object.keys(forwarded.RequestItems).length > 0) {
+    const text = JSON.stringify(forwarded);
+    answer = await new Promise((resolve, reject) => {
+      const headers = { ...incoming.headers, 'content-length': String(Buffer.byteLength(text)) };
+      const sent = request(
+        { host: target.hostname, port: target.port, method: 'POST', path: incoming.url, headers },
+        (reply) => readBody(reply).then((replyBody) => resolve(JSON.parse(replyBody.toString('utf8')))),
+      );
+      sent.on('error', reject);
+      sent.end(text);
+    });
+  }
+  const document = JSON.stringify({
+    ...answer,
+    UnprocessedKeys: { ...answer.UnprocessedKeys, ...unprocessed },
+  });
+  outgoing.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end(document);
 }
 
 async function readBody(incoming: IncomingMessage): Promise<Buffer> {

@@ -86,6 +86,11 @@ export class BreakerCacheStore implements CacheStore {
     return this.#run(() => this.inner.get(key));
   }
 
+  /** One call for the breaker, however many keys: it is one round trip (per node) to the store. */
+  getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    return this.#run(() => this.inner.getMany(keys));
+  }
+
   acquire(keys: ItemKeys, request: AcquireRequest): Promise<AcquireResult> {
     return this.#run(() => this.inner.acquire(keys, request));
   }

@@ -43,6 +43,11 @@ export class MemoryCacheStore implements CacheStore {
     return this.#read(key);
   }
 
+  async getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    this.#assertOpen();
+    return keys.map((key) => this.#read(key));
+  }
+
   async acquire(keys: ItemKeys, { token, leaseTtlMs, staleAtMs }: AcquireRequest): Promise<AcquireResult> {
     this.#assertOpen();
     assertTtl('leaseTtlMs', leaseTtlMs);

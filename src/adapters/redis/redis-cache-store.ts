@@ -12,6 +12,7 @@ import type {
 } from '../../core/cache-store.js';
 import { CacheStoreError } from '../../core/cache-store-error.js';
 import { assertTtl } from '../assert-ttl.js';
+import { getManyOnCluster } from './cluster-get-many.js';
 import { ConnectionErrors } from './connection-errors.js';
 import type { RedisClient } from './create-redis-client.js';
 import { ACQUIRE_LUA, FILL_LUA, INVALIDATE_LUA, WRITE_THROUGH_LUA } from './redis-scripts.js';
@@ -126,6 +127,15 @@ export class RedisCacheStore implements CacheStore {
 
   async get(key: string): Promise<string | null> {
     return this.run('GET', () => this.client.get(key));
+  }
+
+  /** One MGET on a standalone Redis; on a cluster one pipeline per node (cluster-get-many.ts). */
+  async getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    if (keys.length === 0) return [];
+    const client = this.client;
+    return this.run('MGET', () =>
+      client instanceof Cluster ? getManyOnCluster(client, keys) : client.mget(...keys),
+    );
   }
 
   async acquire(keys: ItemKeys, { token, leaseTtlMs, staleAtMs }: AcquireRequest): Promise<AcquireResult> {

@@ -96,6 +96,10 @@ export class RotatingRedisCacheStore implements CacheStore {
     return this.#call((store) => store.get(key));
   }
 
+  getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    return this.#call((store) => store.getMany(keys));
+  }
+
   acquire(keys: ItemKeys, request: AcquireRequest): Promise<AcquireResult> {
     return this.#call((store) => store.acquire(keys, request));
   }

@@ -28,6 +28,7 @@ locals {
   # health_invoke_arn).
   routes = [
     { method = "GET", path = "/product/{productId}", function = "api", authorization = "NONE" },
+    { method = "GET", path = "/products", function = "api", authorization = "NONE" },
     { method = "PUT", path = "/product/{productId}", function = "writer", authorization = "AWS_IAM" },
     { method = "DELETE", path = "/product/{productId}", function = "writer", authorization = "AWS_IAM" },
     { method = "GET", path = "/health", function = "api", authorization = "AWS_IAM" },
@@ -203,7 +204,7 @@ module "api_function" {
   source = "../../modules/function"
 
   name        = "${var.name}-api"
-  description = "Aside read API: GET /product/{productId} through the cache, and GET /health"
+  description = "Aside read API: GET /product/{productId} and GET /products?ids= through the cache, and GET /health"
   source_dir  = "${var.build_dir}/functions/api"
   handler     = "index.handler"
   memory_size = var.api_memory_mb

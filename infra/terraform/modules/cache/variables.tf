@@ -90,10 +90,10 @@ variable "key_prefix" {
 }
 
 variable "allowed_commands" {
-  description = "ACL rules (after -@all) of the user the functions authenticate as: what the ioredis client sends (GET, SET, UNLINK; HELLO/AUTH, PING, INFO ready check, CLIENT SETNAME, QUIT/RESET), cluster discovery and ready check for Serverless (CLUSTER SLOTS/SHARDS/INFO, READONLY) and scripting for the lease, fill and invalidate steps (EVAL, EVALSHA, SCRIPT LOAD, FCALL; src/adapters/redis/redis-scripts.ts, whose scripts call only GET, SET and UNLINK). GET /health sends PING and INFO (memory, stats) only: ElastiCache refuses CONFIG anyway. Not CLIENT SETINFO: ioredis ignores its refusal, and engines before 7.2 reject the rule itself. test/infra/redis-access-string.test.ts proves the list against a real redis-server."
+  description = "ACL rules (after -@all) of the user the functions authenticate as: what the ioredis client sends (GET, SET, UNLINK, MGET for batch reads; HELLO/AUTH, PING, INFO ready check, CLIENT SETNAME, QUIT/RESET), cluster discovery and ready check for Serverless (CLUSTER SLOTS/SHARDS/INFO, READONLY) and scripting for the lease, fill and invalidate steps (EVAL, EVALSHA, SCRIPT LOAD, FCALL; src/adapters/redis/redis-scripts.ts, whose scripts call only GET, SET and UNLINK). GET /health sends PING and INFO (memory, stats) only: ElastiCache refuses CONFIG anyway. Not CLIENT SETINFO: ioredis ignores its refusal, and engines before 7.2 reject the rule itself. test/infra/redis-access-string.test.ts proves the list against a real redis-server."
   type        = list(string)
   default = [
-    "+get", "+set", "+unlink",
+    "+get", "+set", "+unlink", "+mget",
     "+hello", "+auth", "+ping", "+info", "+client|setname", "+quit", "+reset",
     "+cluster|slots", "+cluster|shards", "+cluster|info", "+readonly",
     "+eval", "+evalsha", "+script|load", "+fcall",
