@@ -8,7 +8,7 @@ import { chromium } from 'playwright-core';
  * headless Chromium (Debian's, `apt-get install chromium`), asserts every chart rendered with content,
  * and saves a full-page screenshot to look at.
  */
-const CHARTS = ['latency-cdf', 'read-units-saved', 'stampede-reads'];
+const CHARTS = ['latency-cdf', 'read-units-saved', 'read-units-saved-low', 'stampede-reads'];
 const report = resolve(process.argv[2] ?? 'bench/results/report.html');
 const screenshot = resolve(process.argv[3] ?? report.replace(/\.html$/, '.png'));
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -2,13 +2,14 @@ import type { AsideBundles } from './infra/aside-bundles.js';
 import type { BenchEnvironment } from './infra/bench-environment.js';
 import { asideEnvironment, workerEnvironment } from './infra/worker-environment.js';
 import { startLocalServer } from './local-server-process.js';
-import type { SystemHttpResult, SystemLambdaResult } from './report/results.js';
+import type { SystemHttpResult, SystemLambdaResult, SystemSteadyStateResult } from './report/results.js';
 import type { SystemDescription } from './systems/system-catalog.js';
 import type { SystemSettings } from './systems/system-settings.js';
 import { startSystemHttpProcess } from './workers/system-http-process.js';
 import { startWorkerPool } from './workers/worker-pool.js';
 import { type HttpPlan, runHttpSuite } from './workloads/http-suite.js';
 import { runLambdaSuite, type SuitePlan } from './workloads/lambda-suite.js';
+import { runSteadyState, type SteadyStatePlan } from './workloads/steady-state.js';
 
 export interface SystemRunContext {
   readonly env: BenchEnvironment;
@@ -97,4 +98,29 @@ export async function runHttpSystem(
   } finally {
     await server.stop();
   }
+}
+
+/** One system's read savings at production-like reads per TTL: its processes, restarted per TTL. */
+export async function runSteadyStateSystem(
+  system: SystemDescription,
+  bundle: string,
+  plan: SteadyStatePlan,
+  context: SystemRunContext,
+): Promise<SystemSteadyStateResult> {
+  const startPool = (ttlSeconds: number) =>
+    startWorkerPool({
+      count: plan.processes,
+      bundle,
+      node: context.node,
+      env: workerEnvironment(
+        system.key,
+        settingsFor(context, ttlSeconds),
+        context.asideBundles,
+        context.requestTimeoutMs,
+      ),
+    });
+  const result = await runSteadyState(startPool, context.env, plan, (line) =>
+    context.log(`${system.label}: ${line}`),
+  );
+  return { system: system.key, label: system.label, short: system.short, ...result };
 }

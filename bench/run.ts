@@ -8,12 +8,24 @@ import { buildAsideBundles } from './infra/aside-bundles.js';
 import { type NetworkDistance, startBenchEnvironment } from './infra/bench-environment.js';
 import { workerNode } from './infra/node-binary.js';
 import { packageVersions } from './report/package-versions.js';
-import type { BenchResults, SystemBundle, SystemHttpResult, SystemLambdaResult } from './report/results.js';
+import type {
+  BenchResults,
+  SystemBundle,
+  SystemHttpResult,
+  SystemLambdaResult,
+  SystemSteadyStateResult,
+} from './report/results.js';
 import { writeReports } from './report/write-reports.js';
-import { runHttpSystem, runLambdaSystem, type SystemRunContext } from './run-systems.js';
+import {
+  runHttpSystem,
+  runLambdaSystem,
+  runSteadyStateSystem,
+  type SystemRunContext,
+} from './run-systems.js';
 import { describeSystems, type SystemKey } from './systems/system-catalog.js';
 import { type BuiltBundle, buildSystemBundle, removeBundle } from './workers/system-bundles.js';
 import type { SuitePlan } from './workloads/lambda-suite.js';
+import type { SteadyStatePlan } from './workloads/steady-state.js';
 
 /**
  * `npm run bench`: Aside side by side with no cache, the original design, bentocache and cache-manager,
@@ -30,7 +42,7 @@ const knob = (name: string, fallback: number) => {
 const SECONDS = knob('BENCH_SECONDS', 3);
 const TTL_SECONDS = Math.round(knob('BENCH_TTL_SECONDS', Math.max(1, Math.round(SECONDS))));
 const WORKERS = Math.round(knob('BENCH_WORKERS', 4));
-const HTTP_SECONDS = knob('BENCH_HTTP_SECONDS', Math.min(SECONDS, 2));
+const HTTP_SECONDS = knob('BENCH_HTTP_SECONDS', Math.min(SECONDS, 1));
 const REQUEST_TIMEOUT_MS = knob('BENCH_REQUEST_TIMEOUT_MS', 2000);
 const NETWORK = process.env.BENCH_NETWORK === '1';
 const DISTANCE: NetworkDistance = {
@@ -46,6 +58,14 @@ const CHOSEN = new Set(
 );
 const systems = ALL_SYSTEMS.filter((system) => CHOSEN.has(system.key));
 const lambdaSystems = systems.filter((system) => system.key !== 'floor');
+// The steady state at production-like reads per TTL takes a few TTLs per system: by default only the
+// design Aside starts from and Aside; `all` adds the peers.
+const STEADY_CHOSEN = process.env.BENCH_STEADY_SYSTEMS?.trim() || 'aside';
+const steadySystems = lambdaSystems.filter(
+  (system) =>
+    system.key !== 'no-cache' &&
+    (STEADY_CHOSEN === 'all' || STEADY_CHOSEN.split(',').some((key) => key.trim() === system.key)),
+);
 
 const ITEM_COUNT = 10_000;
 const CALIBRATION_IDS = Array.from({ length: 30 }, (_, i) => sampleProductId(ITEM_COUNT + 2 + i));
@@ -60,11 +80,21 @@ const plan: Omit<SuitePlan, 'usesRedis'> = {
   seed: 20_261_127,
   ttlSeconds: TTL_SECONDS,
   phaseSeconds: SECONDS,
-  uniformSeconds: Math.min(SECONDS, 2),
+  uniformSeconds: Math.min(SECONDS, 1),
   writeFraction: 0.05,
   stampedeRequestsPerWorker: 5,
   stampedeId: sampleProductId(ITEM_COUNT + 1),
   calibrationIds: CALIBRATION_IDS,
+};
+
+const steadyPlan: SteadyStatePlan = {
+  readsPerTtl: Math.round(knob('BENCH_STEADY_READS_PER_TTL', 160_000)),
+  readsPerSecond: Math.round(knob('BENCH_STEADY_READS_PER_SECOND', 6_000)),
+  processes: 2,
+  concurrency: 16,
+  itemCount: ITEM_COUNT,
+  zipfExponent: plan.zipfExponent,
+  seed: plan.seed + 7,
 };
 
 const log = (line: string) =>
@@ -126,12 +156,20 @@ async function httpRound(context: SystemRunContext): Promise<SystemHttpResult[]>
   return results;
 }
 
+async function steadyStateRound(context: SystemRunContext): Promise<SystemSteadyStateResult[]> {
+  const results: SystemSteadyStateResult[] = [];
+  for (const system of steadySystems)
+    results.push(await runSteadyStateSystem(system, bundleOf(system.key), steadyPlan, context));
+  return results;
+}
+
 try {
-  const [local, http] = await withEnvironment(
+  const [local, http, steadyState] = await withEnvironment(
     undefined,
-    async (context): Promise<[SystemLambdaResult[], SystemHttpResult[]]> => [
+    async (context): Promise<[SystemLambdaResult[], SystemHttpResult[], SystemSteadyStateResult[]]> => [
       await lambdaRound(context),
       await httpRound(context),
+      await steadyStateRound(context),
     ],
   );
   const atDistance = NETWORK ? await withEnvironment(DISTANCE, lambdaRound) : undefined;
@@ -173,10 +211,17 @@ try {
       stampedeRequestsPerWorker: plan.stampedeRequestsPerWorker,
       redisTimeoutMs: REDIS_TIMEOUT_MS,
       requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      steadyState: {
+        readsPerTtl: steadyPlan.readsPerTtl,
+        readsPerSecond: steadyPlan.readsPerSecond,
+        processes: steadyPlan.processes,
+        concurrency: steadyPlan.concurrency,
+      },
     },
     distance: DISTANCE,
     lambda: { local, distance: atDistance },
     http,
+    steadyState,
     engineVsRedis,
     bundles: systemBundles,
   };

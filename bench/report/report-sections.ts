@@ -1,4 +1,5 @@
 import type { BenchResults } from './results.js';
+import { steadyStateTable } from './steady-state-table.js';
 import {
   bundleTable,
   distanceTable,
@@ -32,9 +33,11 @@ export function reportSections(results: BenchResults): ReportSections {
         .map(([name, version]) => `${name} ${version}`)
         .join(', ')}.`,
       `${plan.workers} Lambda-like worker processes per system; TTL scaled from ${plan.productionTtlSeconds} s to ${plan.ttlSeconds} s for every system; phases of ${plan.phaseSeconds} s; a request not answered within ${plan.requestTimeoutMs} ms counts as an error.`,
+      `Steady state at production-like reads per TTL: ${plan.steadyState.readsPerSecond.toLocaleString('en-US')} reads/s, TTL scaled from ${plan.productionTtlSeconds} s so that one TTL holds ${plan.steadyState.readsPerTtl.toLocaleString('en-US')} reads (the first table gives each system's TTL).`,
     ],
     targets: targetLines(results),
     tables: [
+      steadyStateTable(results),
       ...lambdaTables(results, results.lambda.local, 'Lambda-like, local'),
       ...(raw ? lambdaTables(results, raw, 'Lambda-like, RAW at a distance') : []),
       distanceTable(results),

@@ -71,11 +71,16 @@ export function barChart(
   name: string,
   title: string,
   bars: readonly Bar[],
-  options: { readonly axis: string; readonly target?: { readonly value: number; readonly label: string } },
+  options: {
+    readonly axis: string;
+    readonly target?: { readonly value: number; readonly label: string };
+    /** Room right of the longest bar for its text. */
+    readonly textWidth?: number;
+  },
 ): string {
   const max = Math.max(...bars.map((b) => b.value), options.target?.value ?? 0, 1e-9) * 1.1;
   const left = 120;
-  const plotW = WIDTH - left - 80;
+  const plotW = WIDTH - left - (options.textWidth ?? 80);
   const rowH = 32;
   const x = (value: number) => left + (plotW * Math.max(value, 0)) / max;
   let body = '';

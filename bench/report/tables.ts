@@ -1,5 +1,6 @@
 import { idealMissRatio } from './ideal-cache.js';
 import type { BenchResults, SystemLambdaResult } from './results.js';
+import { STEADY_STATE_TITLE } from './steady-state-table.js';
 
 export interface ReportTable {
   readonly title: string;
@@ -12,8 +13,8 @@ export interface ReportTable {
 
 export const ms = (value: number) =>
   value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
-const pct = (ratio: number) => `${(100 * ratio).toFixed(1)} %`;
-const int = (value: number) => Math.round(value).toLocaleString('en-US');
+export const pct = (ratio: number) => `${(100 * ratio).toFixed(1)} %`;
+export const int = (value: number) => Math.round(value).toLocaleString('en-US');
 const trio = (s: { p50Ms: number; p95Ms: number; p99Ms: number; count: number }) =>
   s.count ? `${ms(s.p50Ms)} / ${ms(s.p95Ms)} / ${ms(s.p99Ms)}` : '–';
 
@@ -27,7 +28,7 @@ export function savedRatio(
   return baseline ? 1 - system[phase].readUnitsPer1000Reads / baseline : undefined;
 }
 
-function table(title: string, headers: string[], rows: string[][], note?: string): ReportTable {
+export function table(title: string, headers: string[], rows: string[][], note?: string): ReportTable {
   const numeric = headers.map(
     (_, column) => column > 0 && rows.every((row) => /^[–\d.,\s%/×≤✓✗()+-]*$/.test(row[column] ?? '')),
   );
@@ -41,7 +42,7 @@ export function lambdaTables(
 ): ReportTable[] {
   const { plan } = results;
   const zipf = table(
-    `${heading}: Zipf (s = ${plan.zipfExponent}) over ${int(plan.itemCount)} items, steady state`,
+    `${heading}: Zipf (s = ${plan.zipfExponent}) over ${int(plan.itemCount)} items, steady state at low reads per TTL`,
     [
       'system',
       'reads/s',
@@ -69,7 +70,7 @@ export function lambdaTables(
         int(r.zipf.errors),
       ];
     }),
-    `${plan.workers} worker processes, each one request at a time. TTL scaled from ${plan.productionTtlSeconds} s to ${plan.ttlSeconds} s; one TTL of warm-up, then two TTLs measured. "miss" for no cache is every read. "ideal" is what a perfect TTL cache saves at the same reads per TTL (model, see bench/README.md).`,
+    `${plan.workers} worker processes, each one request at a time. TTL scaled from ${plan.productionTtlSeconds} s to ${plan.ttlSeconds} s; one TTL of warm-up, then one TTL measured: a few hundred to a few thousand reads per TTL, so the share saved is bounded by the "ideal" column (what a perfect TTL cache saves at the same reads per TTL; model, see bench/README.md). Latency and behaviour at low reads per TTL; the 95 % target is judged on the ${STEADY_STATE_TITLE} table. "miss" for no cache is every read.`,
   );
   const noCacheP99 = lambda.find((r) => r.system === 'no-cache')?.zipf.latency.all.p99Ms;
   const others = table(
@@ -249,8 +250,14 @@ export function targetLines(results: BenchResults): string[] {
   const saved = savedRatio(local, aside, 'zipf');
   const noCacheP99 = local.find((r) => r.system === 'no-cache')?.zipf.latency.all.p99Ms;
   const down = aside.outage?.whileDown;
+  const steady = results.steadyState.find((r) => r.system === 'aside');
+  const lowIdeal =
+    1 - idealMissRatio(aside.zipf.readsPerTtl, results.plan.itemCount, results.plan.zipfExponent);
+  const lowTtl = `at the Lambda-like phase's ${int(aside.zipf.readsPerTtl)} reads per TTL: ${saved === undefined ? 'no baseline' : pct(saved)}, ideal ${pct(lowIdeal)}`;
   const lines = [
-    `Read units saved on Zipf, steady state ≥ 95 %: ${saved === undefined ? 'no baseline' : `${pct(saved)} — ${mark(saved >= 0.95)}`} (at ${int(aside.zipf.readsPerTtl)} reads per scaled TTL; an ideal TTL cache would save ${pct(1 - idealMissRatio(aside.zipf.readsPerTtl, results.plan.itemCount, results.plan.zipfExponent))} there).`,
+    steady
+      ? `Read units saved on Zipf ≥ 95 %, ${STEADY_STATE_TITLE}: ${pct(steady.savedRatio)} — ${mark(steady.savedRatio >= 0.95)} (TTL scaled to ${steady.ttlSeconds} s, ${int(steady.readsPerTtl)} reads per TTL; an ideal TTL cache would save ${pct(steady.idealSavedRatio)} there; ${lowTtl}).`
+      : `Read units saved on Zipf ≥ 95 %, ${STEADY_STATE_TITLE}: not measured (BENCH_STEADY_SYSTEMS); ${lowTtl}.`,
     `≤ 2 DynamoDB reads for the stampede key (${results.plan.workers} workers): ${aside.stampede.getItems} — ${mark(aside.stampede.getItems <= 2)}.`,
   ];
   if (down && noCacheP99 !== undefined) {

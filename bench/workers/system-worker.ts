@@ -2,10 +2,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { CreateSystem, SystemAdapter } from '../systems/system-adapter.js';
+import { runReadLoad } from './read-load.js';
 import { serveRequest } from './serve-request.js';
 import {
   HTTP_MODE_VARIABLE,
   HTTP_READY_PREFIX,
+  type LoadRequest,
   REQUEST_TIMEOUT_VARIABLE,
   type WorkerMessage,
   type WorkerRequest,
@@ -15,7 +17,8 @@ const DEFAULT_DEADLINE_MS = 2_000;
 
 /**
  * The child side: builds the system's adapter once (init), then serves it either to the parent over
- * IPC, one request at a time (a Lambda-like environment), or over HTTP to many callers at once.
+ * IPC, one request at a time (a Lambda-like environment) or one read load at a time (many callers
+ * inside the worker), or over HTTP to many callers at once.
  * Bundled with each system (bench/workers/system-bundles.ts) so `node` runs it without a loader.
  */
 export async function runWorker(createSystem: CreateSystem): Promise<void> {
@@ -34,10 +37,13 @@ export async function runWorker(createSystem: CreateSystem): Promise<void> {
   // Without the parent there is no one to serve.
   process.on('disconnect', () => process.exit(0));
   let busy = false;
-  process.on('message', async (request: WorkerRequest) => {
+  process.on('message', async (request: WorkerRequest | LoadRequest) => {
     if (busy) throw new Error('a second request arrived before the first was answered');
     busy = true;
-    const reply = await serveRequest(adapter, request, deadlineMs);
+    const reply =
+      request.type === 'load'
+        ? await runReadLoad(adapter, request)
+        : await serveRequest(adapter, request, deadlineMs);
     busy = false;
     send(reply);
   });

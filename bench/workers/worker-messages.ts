@@ -19,8 +19,34 @@ export interface WorkerReply {
   readonly error?: string;
 }
 
+/**
+ * Reads served inside the worker, `concurrency` at a time, for `seconds`: many callers at once without
+ * a round trip to the parent per read, so the steady-state phase reaches production-like reads per TTL.
+ */
+export interface LoadRequest {
+  readonly type: 'load';
+  readonly seconds: number;
+  readonly concurrency: number;
+  /** Reads are started on this schedule (arrivals, as production's), or back to back when undefined. */
+  readonly readsPerSecond: number | undefined;
+  readonly itemCount: number;
+  readonly zipfExponent: number;
+  readonly seed: number;
+}
+
+export interface LoadReply {
+  readonly type: 'load-reply';
+  readonly seconds: number;
+  readonly reads: number;
+  readonly outcomes: Partial<Record<CacheOutcome, number>>;
+  /** Reads that threw or answered 5xx. */
+  readonly errors: number;
+  readonly firstError: string | undefined;
+}
+
 export type WorkerMessage =
   | WorkerReply
+  | LoadReply
   | { readonly type: 'ready'; readonly initMs: number }
   | { readonly type: 'init-error'; readonly message: string };
 

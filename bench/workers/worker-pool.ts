@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import type { WorkerMessage, WorkerReply, WorkerRequest } from './worker-messages.js';
+import type { LoadReply, LoadRequest, WorkerMessage, WorkerReply, WorkerRequest } from './worker-messages.js';
 
 const INIT_TIMEOUT_MS = 60_000;
 const OUTPUT_TAIL_CHARS = 2_000;
@@ -7,6 +7,8 @@ const OUTPUT_TAIL_CHARS = 2_000;
 /** One Lambda-like execution environment: a process serving one request at a time. */
 export interface WorkerHandle {
   call(request: WorkerRequest): Promise<WorkerReply>;
+  /** Many reads at once inside the worker (the steady-state phase), answered when they are done. */
+  load(request: LoadRequest): Promise<LoadReply>;
 }
 
 export interface WorkerPool {
@@ -73,16 +75,20 @@ function startWorker(
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  let pending: ((reply: WorkerReply) => void) | undefined;
+  let pending: ((reply: WorkerReply | LoadReply) => void) | undefined;
   let failPending: ((error: Error) => void) | undefined;
+  // The worker answers each request with the reply of its kind: a read or write with a WorkerReply, a
+  // load with a LoadReply.
+  const ask = <Reply extends WorkerReply | LoadReply>(request: WorkerRequest | LoadRequest) =>
+    new Promise<Reply>((resolve, reject) => {
+      if (pending) throw new Error('a worker serves one request at a time');
+      pending = resolve as (reply: WorkerReply | LoadReply) => void;
+      failPending = reject;
+      child.send(request);
+    });
   const handle: WorkerHandle = {
-    call: (request) =>
-      new Promise((resolve, reject) => {
-        if (pending) throw new Error('a worker serves one request at a time');
-        pending = resolve;
-        failPending = reject;
-        child.send(request);
-      }),
+    call: (request) => ask<WorkerReply>(request),
+    load: (request) => ask<LoadReply>(request),
   };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
