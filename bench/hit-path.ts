@@ -10,6 +10,7 @@ import { sampleCatalog } from '../src/local/sample-catalog.js';
 import { EmfCount } from './hit-path/emf-count.js';
 import { measureInit } from './hit-path/init-time.js';
 import type { LatencySummary } from './hit-path/percentiles.js';
+import { CpuPerRequest } from './hit-path/process-cpu.js';
 import { loadBlock } from './hit-path/server-load.js';
 import { startServerProcess } from './hit-path/server-processes.js';
 import { startDynamoDbProcess } from './infra/dynamodb-process.js';
@@ -82,6 +83,7 @@ try {
     `| floor server, req/s (${CONNECTIONS} connections, ${LOAD_ROUNDS * 2} blocks of ${LOAD_SECONDS} s) | ${servers.floorRps.toFixed(0)} (blocks: ${servers.floorBlocks.join(', ')}) |`,
     `| local server, req/s | ${servers.asideRps.toFixed(0)} (blocks: ${servers.asideBlocks.join(', ')}) |`,
     `| **local / floor throughput** (target ≥ 0.85) | **${(servers.asideRps / servers.floorRps).toFixed(2)}** |`,
+    `| CPU per request, floor / local server (the servers' processes, same blocks) | ${cpuPerRequest(servers.floorCpuUs, servers.asideCpuUs)} |`,
     `| local server EMF documents; CacheHits / 200s served | ${servers.documents}; ${servers.cacheHits} / ${servers.asideOk} (errors: ${servers.errors}) |`,
     '',
   ];
@@ -140,17 +142,22 @@ async function measureServers(serverEntry: string) {
     const asideBlocks: number[] = [];
     let asideOk = 0;
     let errors = 0;
+    const floorCpu = new CpuPerRequest(floor.pid);
+    const asideCpu = new CpuPerRequest(aside.pid);
     // ABBA order, so a drift in the machine's load weighs on both alike.
     for (let round = 0; round < LOAD_ROUNDS; round++) {
       for (const which of round % 2 === 0
         ? ['floor', 'aside', 'aside', 'floor']
         : ['aside', 'floor', 'floor', 'aside']) {
+        const cpu = which === 'floor' ? floorCpu : asideCpu;
+        cpu.start();
         const block = await loadBlock(
           which === 'floor' ? floor.url : aside.url,
           HOT_IDS,
           CONNECTIONS,
           LOAD_SECONDS,
         );
+        cpu.stop(block.requests);
         errors += block.errors + block.non2xx;
         if (which === 'floor') floorBlocks.push(Math.round(block.requestsPerSecond));
         else {
@@ -169,6 +176,8 @@ async function measureServers(serverEntry: string) {
       asideBlocks,
       asideOk,
       errors,
+      floorCpuUs: floorCpu.microsPerRequest,
+      asideCpuUs: asideCpu.microsPerRequest,
       documents: emf.documents,
       cacheHits: emf.total('CacheHits'),
     };
@@ -180,6 +189,11 @@ async function measureServers(serverEntry: string) {
 
 function us({ p50Us, p99Us }: LatencySummary): string {
   return `${p50Us.toFixed(0)} / ${p99Us.toFixed(0)} µs`;
+}
+
+function cpuPerRequest(floorUs: number | undefined, asideUs: number | undefined): string {
+  if (floorUs === undefined || asideUs === undefined) return 'n/a (no /proc)';
+  return `${floorUs.toFixed(1)} / ${asideUs.toFixed(1)} µs (local / floor: ${(asideUs / floorUs).toFixed(2)})`;
 }
 
 function kib(bytes: number): string {

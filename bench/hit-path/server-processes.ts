@@ -3,6 +3,8 @@ import type { Readable } from 'node:stream';
 
 export interface ServerProcess {
   readonly url: string;
+  /** The server's own process (Node runs it directly, no shell or npm in between). */
+  readonly pid: number;
   /** The server's stdout (EMF documents for Aside), for the caller to read. */
   readonly stdout: Readable;
   stop(): Promise<void>;
@@ -44,7 +46,7 @@ export function startServerProcess(
       child.removeAllListeners('exit');
       watched.off('data', onData);
       if (readyOn === 'stderr') watched.resume();
-      resolve({ url, stdout: child.stdout, stop: () => stop(child, killOnExit) });
+      resolve({ url, pid: child.pid as number, stdout: child.stdout, stop: () => stop(child, killOnExit) });
     };
     watched.on('data', onData);
   });

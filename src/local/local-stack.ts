@@ -97,7 +97,9 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
       });
     }
 
-    const server: NodeHttpServer = await serveOverHttp(runtime.app, config.http.port, config.http.host);
+    const server: NodeHttpServer = await serveOverHttp(runtime.app, config.http.port, config.http.host, {
+      readRoute: runtime.readRoute,
+    });
     stops.push(server.close);
     parts.push({ name: 'API', where: `${server.url}/product/{productId}` });
     return { url: server.url, parts, runtime, stop };

@@ -2,6 +2,8 @@ import { createServer, type ServerOptions } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
+import type { ReadRoute } from '../composition/create-api-runtime.js';
+import { directReadId, serveDirectReadOverHttp } from './direct-read-over-http.js';
 import { hardenHttpServer, refuseMissingHost, requestErrorResponse } from './http-client-errors.js';
 
 export interface NodeHttpServer {
@@ -15,17 +17,31 @@ export type HttpTimeouts = Pick<
   'requestTimeout' | 'headersTimeout' | 'connectionsCheckingInterval'
 >;
 
+export interface HttpServerOptions extends HttpTimeouts {
+  /** The app's read route: plain reads of a product are then answered by it directly, as on Lambda. */
+  readonly readRoute?: ReadRoute | undefined;
+}
+
 /** Serves the same Hono app the Lambda handler serves, over plain Node HTTP. */
 export function serveOverHttp(
   app: Hono,
   port: number,
   hostname = '127.0.0.1',
-  timeouts: HttpTimeouts = {},
+  { readRoute, ...timeouts }: HttpServerOptions = {},
 ): Promise<NodeHttpServer> {
   // Built here rather than by serve() so a missing Host and unparseable URLs get JSON answers too.
   const honoListener = getRequestListener(app.fetch, { hostname, errorHandler: requestErrorResponse });
   const server = createServer({ ...timeouts, requireHostHeader: false }, (req, res) => {
     if (refuseMissingHost(req, res)) return;
+    const directId = readRoute && directReadId(req);
+    if (readRoute && directId !== undefined) {
+      // The read route answers its own failures; this is a failure to write the answer at all.
+      serveDirectReadOverHttp(readRoute, directId, req, res).catch((error: unknown) => {
+        readRoute.hooks.onError(error);
+        res.destroy();
+      });
+      return;
+    }
     void honoListener(req, res);
   });
   hardenHttpServer(server);
