@@ -7,12 +7,6 @@ export const MAX_VALUES_PER_METRIC = 100;
 export interface EmfMetricsOptions {
   readonly namespace: string;
   readonly serviceName: string;
-  /**
-   * `per-document`: every value is kept, one document per flush (a Lambda invocation: its values, its
-   * timestamp). `aggregate`: counts are summed until the flush (a long-running server flushing on a timer
-   * writes one document per interval instead of one per request); other units keep their values.
-   */
-  readonly mode: 'per-document' | 'aggregate';
   /** No document is written (POWERTOOLS_METRICS_DISABLED), metrics are still accepted. */
   readonly disabled?: boolean;
   /** Where a document goes; stdout by default, where Lambda's log agent and the CloudWatch agent read EMF. */
@@ -32,14 +26,12 @@ interface Recorded {
 export class EmfMetrics {
   readonly #recorded = new Map<string, Recorded>();
   readonly #writer: EmfDocumentWriter;
-  readonly #aggregate: boolean;
   readonly #disabled: boolean;
   readonly #write: (document: string) => void;
   readonly #now: () => number;
 
   constructor(options: EmfMetricsOptions) {
     this.#writer = new EmfDocumentWriter(options.namespace, options.serviceName);
-    this.#aggregate = options.mode === 'aggregate';
     this.#disabled = options.disabled ?? false;
     // Looked up at each write, so a stream replaced later (a test's capture) is honoured.
     this.#write = options.write ?? ((document) => process.stdout.write(document));
@@ -55,7 +47,9 @@ export class EmfMetrics {
     }
     if (recorded.unit !== unit)
       throw new RangeError(`Metric ${name} is recorded in ${recorded.unit}, not ${unit}`);
-    if (this.#aggregate && unit === MetricUnit.Count) {
+    // Counts are summed, the value CloudWatch charts and alarms on: a batch read counting 100 items, or a
+    // long-running server flushing once a second, still writes one value, and one document per flush.
+    if (unit === MetricUnit.Count) {
       recorded.values[0] = (recorded.values[0] ?? 0) + value;
       return;
     }

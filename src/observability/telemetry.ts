@@ -29,7 +29,6 @@ export function createTelemetry(
   const metrics = new EmfMetrics({
     namespace: observability.metricsNamespace,
     serviceName: observability.serviceName,
-    mode: flush.kind === 'aggregated' ? 'aggregate' : 'per-document',
     disabled: metricsDisabled(),
   });
   if (flush.kind === 'per-request') {

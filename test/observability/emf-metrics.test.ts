@@ -3,12 +3,11 @@ import { EmfMetrics, MAX_VALUES_PER_METRIC } from '../../src/observability/emf-m
 import { MetricUnit } from '../../src/observability/metric-unit.js';
 import { metricsDisabled } from '../../src/observability/metrics-disabled.js';
 
-function recorder(mode: 'per-document' | 'aggregate', disabled = false) {
+function recorder(disabled = false) {
   const documents: string[] = [];
   const metrics = new EmfMetrics({
     namespace: 'Aside',
     serviceName: 'aside',
-    mode,
     disabled,
     write: (document) => documents.push(document),
     now: () => 1_795_775_400_000,
@@ -18,7 +17,7 @@ function recorder(mode: 'per-document' | 'aggregate', disabled = false) {
 
 describe('EMF documents (CloudWatch embedded metric format)', () => {
   it('writes one line per flush: _aws.Timestamp, one directive with Namespace, Dimensions and Metrics, values at top level', () => {
-    const { metrics, documents, parsed } = recorder('per-document');
+    const { metrics, documents, parsed } = recorder();
     metrics.addMetric('CacheMisses', MetricUnit.Count, 1);
     metrics.addMetric('SourceLoadLatency', MetricUnit.Milliseconds, 12.5);
     metrics.publishStoredMetrics();
@@ -45,16 +44,18 @@ describe('EMF documents (CloudWatch embedded metric format)', () => {
     });
   });
 
-  it('keeps every value of a metric recorded twice per document, as an array', () => {
-    const { metrics, parsed } = recorder('per-document');
-    metrics.addMetric('CacheHits', MetricUnit.Count, 1);
-    metrics.addMetric('CacheHits', MetricUnit.Count, 1);
+  it('sums a count recorded many times in one document, so 100 items of a batch read stay one document', () => {
+    const { metrics, documents, parsed } = recorder();
+    for (let i = 0; i < 250; i++) metrics.addMetric('CacheHits', MetricUnit.Count, 1);
+    metrics.addMetric('DynamoDBReadUnits', MetricUnit.Count, 0.5);
+    metrics.addMetric('DynamoDBReadUnits', MetricUnit.Count, 0.5);
     metrics.publishStoredMetrics();
-    expect(parsed()[0]).toMatchObject({ CacheHits: [1, 1] });
+    expect(documents).toHaveLength(1);
+    expect(parsed()[0]).toMatchObject({ CacheHits: 250, DynamoDBReadUnits: 1 });
   });
 
   it('writes nothing when nothing was recorded, and starts afresh after a flush', () => {
-    const { metrics, documents, parsed } = recorder('per-document');
+    const { metrics, documents, parsed } = recorder();
     metrics.publishStoredMetrics();
     expect(documents).toHaveLength(0);
     metrics.addMetric('CacheHits', MetricUnit.Count, 1);
@@ -65,20 +66,16 @@ describe('EMF documents (CloudWatch embedded metric format)', () => {
     expect(parsed()[1]._aws.CloudWatchMetrics[0].Metrics).toEqual([{ Name: 'CacheMisses', Unit: 'Count' }]);
   });
 
-  it('aggregating, sums counts into one value and keeps the values of other units', () => {
-    const { metrics, parsed } = recorder('aggregate');
-    for (let i = 0; i < 250; i++) metrics.addMetric('CacheHits', MetricUnit.Count, 1);
-    metrics.addMetric('DynamoDBReadUnits', MetricUnit.Count, 0.5);
-    metrics.addMetric('DynamoDBReadUnits', MetricUnit.Count, 0.5);
+  it('keeps every value of another unit, as an array', () => {
+    const { metrics, parsed } = recorder();
     metrics.addMetric('SourceLoadLatency', MetricUnit.Milliseconds, 3);
     metrics.addMetric('SourceLoadLatency', MetricUnit.Milliseconds, 4);
     metrics.publishStoredMetrics();
-    expect(parsed()).toHaveLength(1);
-    expect(parsed()[0]).toMatchObject({ CacheHits: 250, DynamoDBReadUnits: 1, SourceLoadLatency: [3, 4] });
+    expect(parsed()[0]).toMatchObject({ SourceLoadLatency: [3, 4] });
   });
 
   it(`writes a document as soon as a metric holds ${MAX_VALUES_PER_METRIC} values, the most CloudWatch reads`, () => {
-    const { metrics, parsed } = recorder('aggregate');
+    const { metrics, parsed } = recorder();
     for (let i = 0; i < MAX_VALUES_PER_METRIC + 1; i++)
       metrics.addMetric('SourceLoadLatency', MetricUnit.Milliseconds, i);
     expect(parsed()).toHaveLength(1);
@@ -88,7 +85,7 @@ describe('EMF documents (CloudWatch embedded metric format)', () => {
   });
 
   it('drops a value that is not a finite number, and refuses a name the document uses itself', () => {
-    const { metrics, documents } = recorder('per-document');
+    const { metrics, documents } = recorder();
     metrics.addMetric('SourceLoadLatency', MetricUnit.Milliseconds, Number.NaN);
     expect(metrics.hasStoredMetrics()).toBe(false);
     metrics.addMetric('service', MetricUnit.Count, 1);
@@ -97,7 +94,7 @@ describe('EMF documents (CloudWatch embedded metric format)', () => {
   });
 
   it('writes nothing when disabled, as Powertools reads POWERTOOLS_METRICS_DISABLED and POWERTOOLS_DEV', () => {
-    const { metrics, documents } = recorder('per-document', true);
+    const { metrics, documents } = recorder(true);
     metrics.addMetric('CacheHits', MetricUnit.Count, 1);
     metrics.publishStoredMetrics();
     expect(documents).toHaveLength(0);
