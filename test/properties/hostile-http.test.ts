@@ -68,6 +68,26 @@ const path = fc.oneof(
       .map(([id, q]) => `/product/${id}?${q}`),
   },
   {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.array(segment, { maxLength: 110 }), fc.constantFrom(',', '&ids='))
+      .map(([ids, separator]) => `/products?ids=${ids.join(separator)}`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '/products',
+      '/products?ids=',
+      '/products?ids=,,,',
+      '/products?ids=prod-0001&ids=prod-0002,prod-0001',
+      `/products?ids=${Array.from({ length: 101 }, (_, i) => `p${i}`).join(',')}`,
+      '/products?ids=%',
+      '/products?ids=%ED%A0%80',
+      '/products/prod-0001',
+      '/products?ids[]=prod-0001',
+    ),
+  },
+  {
     weight: 1,
     arbitrary: fc.constantFrom(
       '/',
