@@ -6,18 +6,18 @@ describe('ConnectionErrors', () => {
     const errors = new ConnectionErrors();
     const wrongPass = new Error('WRONGPASS');
     const reset = new Error('ECONNRESET');
-    errors.remember('10.0.0.1:6379', wrongPass);
-    errors.remember('10.0.0.2:6379', reset);
+    errors.remember('10.0.0.1:7001', wrongPass);
+    errors.remember('10.0.0.2:7002', reset);
     expect(errors.latest).toBe(reset);
     // A node failing again moves to the front.
-    errors.remember('10.0.0.1:6379', wrongPass);
+    errors.remember('10.0.0.1:7001', wrongPass);
     expect(errors.latest).toBe(wrongPass);
     expect(errors.some((error) => error === wrongPass)).toBe(true);
 
-    errors.forget('10.0.0.1:6379');
+    errors.forget('10.0.0.1:7001');
     expect(errors.latest).toBe(reset);
     expect(errors.some((error) => error === wrongPass)).toBe(false);
-    errors.forget('10.0.0.2:6379');
+    errors.forget('10.0.0.2:7002');
     expect(errors.latest).toBeUndefined();
   });
 });

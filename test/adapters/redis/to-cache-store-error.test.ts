@@ -4,7 +4,7 @@ import { CacheStoreError } from '../../../src/core/cache-store-error.js';
 
 const reply = (message: string) => Object.assign(new Error(message), { name: 'ReplyError' });
 const wrongPass = reply('WRONGPASS invalid username-password pair or user is disabled.');
-const refused = new Error('connect ECONNREFUSED 127.0.0.1:6379');
+const refused = new Error('connect ECONNREFUSED 10.0.0.9:7003');
 
 describe('toCacheStoreError', () => {
   it('maps a refusal of the credentials to AUTH_FAILED, NOPERM and OOM to COMMAND_FAILED', () => {
