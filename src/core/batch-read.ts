@@ -1,3 +1,4 @@
+import type { CacheAsideOptions } from './cache-aside.js';
 import type { CacheEntry } from './cache-entry.js';
 import { itemKeys } from './cache-keys.js';
 import { type CacheObserver, type CacheOutcome, silentObserver } from './cache-observer.js';
@@ -15,16 +16,9 @@ import { SourceError } from './source-error.js';
 /** The most ids one batch read takes: DynamoDB's BatchGetItem reads at most 100 keys per request. */
 export const MAX_BATCH_IDS = 100;
 
-export interface BatchReadOptions<T> {
-  readonly store: CacheStore;
+/** A single read's options, with a source that also reads many items in one request. */
+export interface BatchReadOptions<T> extends Omit<CacheAsideOptions<T>, 'source'> {
   readonly source: BatchSource<T>;
-  readonly keyPrefix: string;
-  readonly policy: CachePolicy;
-  readonly clock?: Clock;
-  readonly random?: () => number;
-  /** Makes lease tokens; random UUIDs unless a test wants to know them. */
-  readonly newToken?: () => string;
-  readonly observer?: CacheObserver;
 }
 
 /** One item of a batch read: how it was served and the item (null: not found), or why it failed. */

@@ -2,13 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { itemKeys } from '../../../src/core/cache-keys.js';
 import { realElapse, startTestRedis, TEST_CONNECT_TIMEOUT_MS } from '../../support/redis-harness.js';
 import {
-  admin,
   FakeSecret,
   IDS,
   NEW,
   OLD,
   openStack,
   REFRESH_INTERVAL_MS,
+  secretEvents,
+  startWarmStack,
   waitUntil,
   warm,
 } from './support/rotation-stack.js';
@@ -16,9 +17,6 @@ import {
 // Only catches a hang: a re-read is bounded by its deadline plus a connect timeout.
 const HANG_BOUND_MS = 3_000;
 const SECRET_READ_TIMEOUT_MS = 200;
-
-const secretEvents = (events: string[]) =>
-  events.filter((event) => event.startsWith('read') || event.startsWith('changed'));
 
 describe('Redis token rotation: concurrency, close and unreadable secrets (real redis-server)', () => {
   const cleanups: Array<() => Promise<unknown>> = [];
@@ -28,16 +26,8 @@ describe('Redis token rotation: concurrency, close and unreadable secrets (real 
 
   /** A warm stack on a server whose token just moved from OLD to NEW (both valid, then OLD removed). */
   async function rotatedStack(options: { secretReadTimeoutMs?: number } = {}) {
-    const server = await startTestRedis(['--requirepass', OLD]);
-    cleanups.push(() => server.stop());
-    const redis = admin(server, OLD);
-    cleanups.push(async () => redis.disconnect());
-    const secret = new FakeSecret();
-    secret.put(JSON.stringify({ token: OLD }));
-    const events: string[] = [];
-    const stack = openStack(server.url, secret, events, options);
-    cleanups.push(() => stack.rotating.close());
-    await warm(stack.engine);
+    const stack = await startWarmStack(cleanups, options);
+    const { redis, secret, events } = stack;
     await redis.call('ACL', 'SETUSER', 'default', `>${NEW}`);
     secret.put(JSON.stringify({ token: NEW }));
     await redis.call('ACL', 'SETUSER', 'default', `<${OLD}`);

@@ -14,12 +14,11 @@ import {
   openStack,
   REFRESH_INTERVAL_MS,
   readUntilAllHit,
+  secretEvents,
+  startWarmStack,
   waitUntil,
   warm,
 } from './support/rotation-stack.js';
-
-const secretEvents = (events: string[]) =>
-  events.filter((event) => event.startsWith('read') || event.startsWith('changed'));
 
 describe('Redis token rotation without an outage (real redis-server)', () => {
   const cleanups: Array<() => Promise<unknown>> = [];
@@ -28,16 +27,7 @@ describe('Redis token rotation without an outage (real redis-server)', () => {
   });
 
   it('moves to the new token inside the call that meets the refusal: that call answers HIT or fills', async () => {
-    const server = await startTestRedis(['--requirepass', OLD]);
-    cleanups.push(() => server.stop());
-    const redis = admin(server, OLD);
-    cleanups.push(async () => redis.disconnect());
-    const secret = new FakeSecret();
-    secret.put(JSON.stringify({ token: OLD }));
-    const events: string[] = [];
-    const { rotating, engine, source } = openStack(server.url, secret, events);
-    cleanups.push(() => rotating.close());
-    await warm(engine);
+    const { redis, secret, events, engine, source } = await startWarmStack(cleanups);
 
     // The rotation: the user accepts both tokens, the secret moves to the new one, the old one goes,
     // and the server drops the connections (as a failover, an ACL reload or a network blip would).
@@ -106,17 +96,8 @@ describe('Redis token rotation without an outage (real redis-server)', () => {
   });
 
   it('reads a wrong secret again at most once per interval of its clock, and recovers once the secret is right', async () => {
-    const server = await startTestRedis(['--requirepass', OLD]);
-    cleanups.push(() => server.stop());
-    const redis = admin(server, OLD);
-    cleanups.push(async () => redis.disconnect());
-    const secret = new FakeSecret();
-    secret.put(JSON.stringify({ token: OLD }));
-    const events: string[] = [];
     let nowMs = 0;
-    const { rotating, engine } = openStack(server.url, secret, events, { now: () => nowMs });
-    cleanups.push(() => rotating.close());
-    await warm(engine);
+    const { redis, secret, events, engine } = await startWarmStack(cleanups, { now: () => nowMs });
 
     // The server moves to a token the secret does not hold.
     secret.put(JSON.stringify({ token: 'wrong-token-0123456789' }));

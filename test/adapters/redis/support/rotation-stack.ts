@@ -15,6 +15,7 @@ import { DEFAULT_CACHE_POLICY } from '../../../../src/core/cache-policy.js';
 import { RecordingSource } from '../../../support/recording-source.js';
 import {
   realElapse,
+  startTestRedis,
   TEST_COMMAND_TIMEOUT_MS,
   TEST_CONNECT_TIMEOUT_MS,
   type TestRedisServer,
@@ -151,4 +152,27 @@ export async function waitUntil(condition: () => boolean, what: string): Promise
 
 export function admin(server: TestRedisServer, password?: string, username?: string): Redis {
   return new Redis(server.port, '127.0.0.1', { username, password, maxRetriesPerRequest: 1 });
+}
+
+/** The secret reads and credential changes among the listener's events, in order. */
+export function secretEvents(events: readonly string[]): string[] {
+  return events.filter((event) => event.startsWith('read') || event.startsWith('changed'));
+}
+
+/**
+ * A redis-server whose default user's password is OLD, the secret holding OLD, and the production stack
+ * over them with every id cached; each part is stopped by `cleanups` (run in reverse).
+ */
+export async function startWarmStack(cleanups: Array<() => Promise<unknown>>, options: StackOptions = {}) {
+  const server = await startTestRedis(['--requirepass', OLD]);
+  cleanups.push(() => server.stop());
+  const redis = admin(server, OLD);
+  cleanups.push(async () => redis.disconnect());
+  const secret = new FakeSecret();
+  secret.put(JSON.stringify({ token: OLD }));
+  const events: string[] = [];
+  const stack = openStack(server.url, secret, events, options);
+  cleanups.push(() => stack.rotating.close());
+  await warm(stack.engine);
+  return { server, redis, secret, events, ...stack };
 }
