@@ -15,6 +15,7 @@ export const MACHINE_LOAD_TESTS = [
 
 export const SHARED_TEST_OPTIONS = {
   globalSetup: ['test/support/global-setup.ts'],
+  setupFiles: ['test/support/record-equality.ts'],
   testTimeout: 20_000,
   hookTimeout: 30_000,
   env: {

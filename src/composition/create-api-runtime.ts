@@ -33,9 +33,10 @@ export interface ApiRuntime {
   close(): Promise<void>;
 }
 
-/** What a host needs to answer the read route without the app (src/lambda/direct-read.ts). */
+/** What a host needs to answer the read routes without the app (src/lambda/direct-read.ts). */
 export interface ReadRoute {
   readonly readProduct: ReadProduct;
+  readonly readProducts: ReadProducts;
   readonly hooks: RequestHooks;
 }
 
@@ -54,16 +55,15 @@ export async function createApiRuntime(config: Config, options: ApiRuntimeOption
     onError: (error) => telemetry.logger.error('Request failed', { error: error as Error }),
   };
   const reads = routes.has('read') ? readUseCases(shared) : undefined;
-  const readProduct = reads?.readProduct;
   const app = createApp({
-    readProduct,
+    readProduct: reads?.readProduct,
     readProducts: reads?.readProducts,
     writeProduct: routes.has('write') ? writeUseCase(shared) : undefined,
     // GET /health is the api function's (routes.ts): the read runtime serves it.
     checkHealth: routes.has('read') ? createHealthCheck(shared.health) : undefined,
     ...hooks,
   });
-  const readRoute = readProduct ? { readProduct, hooks } : undefined;
+  const readRoute = reads ? { ...reads, hooks } : undefined;
   return { app, readRoute, telemetry, cacheStoreKind: shared.cacheStoreKind, close: shared.close };
 }
 

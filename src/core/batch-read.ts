@@ -1,5 +1,5 @@
 import type { CacheAsideOptions } from './cache-aside.js';
-import type { CacheEntry } from './cache-entry.js';
+import type { StoredEntry } from './cache-entry.js';
 import { itemKeys } from './cache-keys.js';
 import { type CacheObserver, type CacheOutcome, silentObserver } from './cache-observer.js';
 import type { CachePolicy } from './cache-policy.js';
@@ -121,7 +121,7 @@ export class BatchRead<T> {
     const now = this.#clock.now();
     const steps: Promise<FirstStep<T>>[] = [];
     for (const [index, text] of texts.entries()) {
-      const entry = liveEntry<T>(text, now, () => this.#observer.onEvent('CORRUPT_ENTRY'));
+      const entry = liveEntry(text, now, () => this.#observer.onEvent('CORRUPT_ENTRY'));
       const decision = decideLookup(entry, now, this.#policy.earlyRefreshBeta, this.#random);
       if (decision.action === 'serve') results[index] = served('HIT', decision.entry);
       else steps.push(this.#firstStep(index, keys[index] as ItemKeys, decision));
@@ -140,13 +140,13 @@ export class BatchRead<T> {
   async #firstStep(
     index: number,
     keys: ItemKeys,
-    decision: Exclude<LookupDecision<T>, { action: 'serve' }>,
+    decision: Exclude<LookupDecision, { action: 'serve' }>,
   ): Promise<FirstStep<T>> {
     if (decision.action === 'refresh-early') {
       return this.#refreshEarly(index, keys, decision.entry, decision.staleAtMs);
     }
     const token = this.#newToken();
-    const acquisition = await this.#leases.acquire<T>(keys, token);
+    const acquisition = await this.#leases.acquire(keys, token);
     if (acquisition.action === 'wait') return { wait: { index, keys, token } };
     return this.#afterAcquisition(index, keys, token, acquisition, decision.stale);
   }
@@ -155,11 +155,11 @@ export class BatchRead<T> {
   async #refreshEarly(
     index: number,
     keys: ItemKeys,
-    entry: CacheEntry<T>,
+    entry: StoredEntry,
     staleAtMs: number,
   ): Promise<FirstStep<T>> {
     const token = this.#newToken();
-    const fresh = served('HIT', entry);
+    const fresh = served<T>('HIT', entry);
     try {
       const { granted, fenced } = await this.#store.acquire(keys, {
         token,
@@ -179,8 +179,8 @@ export class BatchRead<T> {
     index: number,
     keys: ItemKeys,
     token: string,
-    acquisition: Exclude<Acquisition<T>, { action: 'wait' }>,
-    stale: CacheEntry<T> | undefined,
+    acquisition: Exclude<Acquisition, { action: 'wait' }>,
+    stale: StoredEntry | undefined,
   ): FirstStep<T> {
     switch (acquisition.action) {
       case 'serve':
@@ -209,7 +209,7 @@ export class BatchRead<T> {
     const steps = await Promise.all(
       waits.map(async ({ index, keys, token }) =>
         // Nothing was cached when the wait began, so there is no stale entry to fall back on.
-        this.#afterAcquisition(index, keys, token, await this.#leases.waitForFill<T>(keys, token), undefined),
+        this.#afterAcquisition(index, keys, token, await this.#leases.waitForFill(keys, token), undefined),
       ),
     );
     const jobs: LoadJob<T>[] = [];

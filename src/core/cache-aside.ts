@@ -1,4 +1,4 @@
-import type { CacheEntry } from './cache-entry.js';
+import type { StoredEntry } from './cache-entry.js';
 import { itemKeys } from './cache-keys.js';
 import { type CacheObserver, type CacheOutcome, silentObserver } from './cache-observer.js';
 import type { CachePolicy } from './cache-policy.js';
@@ -130,10 +130,10 @@ export class CacheAside<T> {
    * Asks for the lease; without it and with nothing to serve, waits for the holder's fill (or takes the
    * lease over), and past the wait bound loads without filling.
    */
-  async #resolve(id: string, keys: ItemKeys, stale: CacheEntry<T> | undefined): Promise<Settled<T>> {
+  async #resolve(id: string, keys: ItemKeys, stale: StoredEntry | undefined): Promise<Settled<T>> {
     const token = this.#newToken();
-    let acquisition = await this.#leases.acquire<T>(keys, token);
-    if (acquisition.action === 'wait') acquisition = await this.#leases.waitForFill<T>(keys, token);
+    let acquisition = await this.#leases.acquire(keys, token);
+    if (acquisition.action === 'wait') acquisition = await this.#leases.waitForFill(keys, token);
     switch (acquisition.action) {
       case 'serve':
         return served('HIT', acquisition.entry);
@@ -153,7 +153,7 @@ export class CacheAside<T> {
     keys: ItemKeys,
     token: string,
     consistent: boolean,
-    stale: CacheEntry<T> | undefined,
+    stale: StoredEntry | undefined,
   ): Promise<Settled<T>> {
     let loaded: Loaded<T>;
     try {
@@ -173,7 +173,7 @@ export class CacheAside<T> {
   async #refreshEarly(
     id: string,
     keys: ItemKeys,
-    entry: CacheEntry<T>,
+    entry: StoredEntry,
     staleAtMs: number,
   ): Promise<Settled<T>> {
     const token = this.#newToken();
@@ -202,11 +202,11 @@ export class CacheAside<T> {
     return { read: { outcome: 'HIT', record: loaded.record } };
   }
 
-  #bypass(id: string, stale: CacheEntry<T> | undefined): Promise<Settled<T>> {
+  #bypass(id: string, stale: StoredEntry | undefined): Promise<Settled<T>> {
     return this.#loadOnly(id, 'BYPASS', stale);
   }
 
-  async #loadOnly(id: string, outcome: CacheOutcome, stale: CacheEntry<T> | undefined): Promise<Settled<T>> {
+  async #loadOnly(id: string, outcome: CacheOutcome, stale: StoredEntry | undefined): Promise<Settled<T>> {
     try {
       const { record } = await this.#runner.load(id, false);
       return { read: { outcome, record } };
@@ -215,7 +215,7 @@ export class CacheAside<T> {
     }
   }
 
-  #decode(text: string | null): CacheEntry<T> | undefined {
-    return liveEntry<T>(text, this.#clock.now(), () => this.#observer.onEvent('CORRUPT_ENTRY'));
+  #decode(text: string | null): StoredEntry | undefined {
+    return liveEntry(text, this.#clock.now(), () => this.#observer.onEvent('CORRUPT_ENTRY'));
   }
 }

@@ -23,11 +23,25 @@ export interface CacheEntry<T> {
 export const ENTRY_FORMAT = 1;
 
 /** The header as stores read it; redis-scripts.ts holds the same pattern in Lua. */
-const HEADER = /^\{"f":1,"ver":(\d+),"soft":(\d+),"dt":\d+,"val":/;
+const HEADER = /^\{"f":1,"ver":(\d+),"soft":(\d+),"dt":(\d+),"val":/;
 
 export interface EntryHeader {
   readonly ver: number;
   readonly soft: number;
+}
+
+/**
+ * An entry as read back: the header, and the value as the JSON text it was stored as. Answers embed that
+ * text as it is, so a hit never parses and re-encodes the item (docs/architecture.md, "The hit path as
+ * built"); `entryValue` parses it where the value itself is needed.
+ */
+export interface StoredEntry {
+  readonly ver: number;
+  readonly soft: number;
+  readonly dt: number;
+  /** The value's JSON text; null for a cached "not found" and for a remembered failure. */
+  readonly valJson: string | null;
+  readonly fail?: SourceErrorCode;
 }
 
 export function encodeEntry<T>(entry: CacheEntry<T>): string {
@@ -43,19 +57,33 @@ export function readEntryHeader(text: string): EntryHeader | undefined {
   return { ver: Number(match[1]), soft: Number(match[2]) };
 }
 
-/** The entry, or undefined when the text is not an envelope of this format (treated as absent). */
-export function decodeEntry<T>(text: string): CacheEntry<T> | undefined {
-  if (!HEADER.test(text)) return undefined;
-  let parsed: { ver: number; soft: number; dt: number; val: T | null; fail?: unknown };
+/**
+ * The entry, or undefined when the text is not an envelope of this format (treated as absent).
+ * An object value (every DynamoDB item is one) is taken as stored without parsing it: entries are written
+ * only by `encodeEntry`, so what is checked is the envelope, header and braces. Any other value (a "not
+ * found", a remembered failure, a value of another JSON type) is parsed with its envelope.
+ */
+export function decodeEntry(text: string): StoredEntry | undefined {
+  const match = HEADER.exec(text);
+  if (!match || !text.endsWith('}')) return undefined;
+  const header = { ver: Number(match[1]), soft: Number(match[2]), dt: Number(match[3]) };
+  const valJson = text.slice(match[0].length, -1);
+  if (valJson.startsWith('{') && valJson.endsWith('}')) return { ...header, valJson };
+  let parsed: { val?: unknown; fail?: unknown };
   try {
     parsed = JSON.parse(text);
   } catch {
     return undefined;
   }
   if (parsed.val === undefined) return undefined;
-  const entry = { ver: parsed.ver, val: parsed.val, soft: parsed.soft, dt: parsed.dt };
-  if (parsed.fail === undefined) return entry;
-  return isSourceErrorCode(parsed.fail) && parsed.val === null ? { ...entry, fail: parsed.fail } : undefined;
+  const value = { ...header, valJson: parsed.val === null ? null : JSON.stringify(parsed.val) };
+  if (parsed.fail === undefined) return value;
+  return isSourceErrorCode(parsed.fail) && parsed.val === null ? { ...value, fail: parsed.fail } : undefined;
+}
+
+/** The stored value itself, parsed from its text (null for a "not found"). */
+export function entryValue<T>(entry: StoredEntry): T | null {
+  return entry.valJson === null ? null : (JSON.parse(entry.valJson) as T);
 }
 
 function isSourceErrorCode(value: unknown): value is SourceErrorCode {

@@ -1,4 +1,4 @@
-import type { CacheEntry } from './cache-entry.js';
+import type { StoredEntry } from './cache-entry.js';
 import type { CacheObserver } from './cache-observer.js';
 import type { CachePolicy } from './cache-policy.js';
 import type { CacheStore, ItemKeys } from './cache-store.js';
@@ -11,12 +11,12 @@ import { type AcquireDecision, decideAcquired } from './read-decision.js';
  * Where asking for an item's lease ended: what read-decision.ts decided on the store's answer (a load
  * keeps the entry that answer held, its stale fallback), or why nothing was decided.
  */
-export type Acquisition<T> =
-  | Exclude<AcquireDecision<T>, { readonly action: 'load-and-fill' }>
+export type Acquisition =
+  | Exclude<AcquireDecision, { readonly action: 'load-and-fill' }>
   | {
       readonly action: 'load-and-fill';
       readonly consistent: boolean;
-      readonly entry: CacheEntry<T> | undefined;
+      readonly entry: StoredEntry | undefined;
     }
   /** Nobody filled within the wait bound and the lease stayed taken: load without filling. */
   | { readonly action: 'timed-out' }
@@ -39,7 +39,7 @@ export class LeaseAcquirer {
   }
 
   /** One ACQUIRE and its decision. */
-  async acquire<T>(keys: ItemKeys, token: string): Promise<Acquisition<T>> {
+  async acquire(keys: ItemKeys, token: string): Promise<Acquisition> {
     const { store, policy, clock, observer } = this.#deps;
     let acquired: Awaited<ReturnType<CacheStore['acquire']>>;
     try {
@@ -48,7 +48,7 @@ export class LeaseAcquirer {
       observer.onStoreError('acquire', error);
       return { action: 'store-failed' };
     }
-    const entry = liveEntry<T>(acquired.entry, clock.now());
+    const entry = liveEntry(acquired.entry, clock.now());
     const decision = decideAcquired(entry, acquired.granted, acquired.fenced, clock.now());
     return decision.action === 'load-and-fill' ? { ...decision, entry } : decision;
   }
@@ -58,7 +58,7 @@ export class LeaseAcquirer {
    * is free again (its holder's fill was refused by a change, or the holder died: this caller takes
    * over), or the wait bound passes.
    */
-  async waitForFill<T>(keys: ItemKeys, token: string): Promise<Exclude<Acquisition<T>, { action: 'wait' }>> {
+  async waitForFill(keys: ItemKeys, token: string): Promise<Exclude<Acquisition, { action: 'wait' }>> {
     const { policy, clock, observer } = this.#deps;
     observer.onEvent('LEASE_WAIT');
     // The bound is wall time, polls included: a busy process must not wait longer than configured.
@@ -72,7 +72,7 @@ export class LeaseAcquirer {
         return { action: 'timed-out' };
       }
       await clock.sleep(Math.min(pause, remainingMs));
-      const acquisition = await this.acquire<T>(keys, token);
+      const acquisition = await this.acquire(keys, token);
       if (acquisition.action !== 'wait') return acquisition;
     }
   }

@@ -1,22 +1,22 @@
-import type { CacheEntry } from './cache-entry.js';
+import type { StoredEntry } from './cache-entry.js';
 
 /** What to do with the entry the hot-path GET returned. */
-export type LookupDecision<T> =
+export type LookupDecision =
   /** Fresh: answer with it. */
-  | { readonly action: 'serve'; readonly entry: CacheEntry<T> }
+  | { readonly action: 'serve'; readonly entry: StoredEntry }
   /** Fresh, but this caller was drawn to refresh it early (XFetch); stale from `staleAtMs` on. */
-  | { readonly action: 'refresh-early'; readonly entry: CacheEntry<T>; readonly staleAtMs: number }
+  | { readonly action: 'refresh-early'; readonly entry: StoredEntry; readonly staleAtMs: number }
   /** Absent, unreadable or stale: ask the store for the lease. */
-  | { readonly action: 'acquire'; readonly stale: CacheEntry<T> | undefined };
+  | { readonly action: 'acquire'; readonly stale: StoredEntry | undefined };
 
 /** What to do once the store has answered the lease request. */
-export type AcquireDecision<T> =
+export type AcquireDecision =
   /** Another caller filled it meanwhile. */
-  | { readonly action: 'serve'; readonly entry: CacheEntry<T> }
+  | { readonly action: 'serve'; readonly entry: StoredEntry }
   /** This caller holds the lease: load (strongly consistent when fenced) and fill. */
   | { readonly action: 'load-and-fill'; readonly consistent: boolean }
   /** Someone else is refreshing: serve the stale entry now. */
-  | { readonly action: 'serve-stale'; readonly entry: CacheEntry<T> }
+  | { readonly action: 'serve-stale'; readonly entry: StoredEntry }
   /** Someone else is loading and there is nothing to serve: wait for their fill. */
   | { readonly action: 'wait' };
 
@@ -25,12 +25,12 @@ export type AcquireDecision<T> =
  * when `now - dt·β·ln(rand) ≥ soft`, so the chance rises as expiry nears and with how long a load takes,
  * and one caller among many refreshes before the entry goes stale.
  */
-export function decideLookup<T>(
-  entry: CacheEntry<T> | undefined,
+export function decideLookup(
+  entry: StoredEntry | undefined,
   nowMs: number,
   beta: number,
   random: () => number,
-): LookupDecision<T> {
+): LookupDecision {
   if (entry === undefined || nowMs >= entry.soft) return { action: 'acquire', stale: entry };
   if (beta > 0 && entry.dt > 0) {
     // 1 - random() is in (0, 1], so the logarithm is finite.
@@ -40,12 +40,12 @@ export function decideLookup<T>(
   return { action: 'serve', entry };
 }
 
-export function decideAcquired<T>(
-  entry: CacheEntry<T> | undefined,
+export function decideAcquired(
+  entry: StoredEntry | undefined,
   granted: boolean,
   fenced: boolean,
   nowMs: number,
-): AcquireDecision<T> {
+): AcquireDecision {
   if (granted) return { action: 'load-and-fill', consistent: fenced };
   if (entry === undefined) return { action: 'wait' };
   if (nowMs < entry.soft) return { action: 'serve', entry };

@@ -1,7 +1,8 @@
-import type { CacheEntry } from './cache-entry.js';
+import type { StoredEntry } from './cache-entry.js';
 import type { CacheObserver, CacheOutcome } from './cache-observer.js';
 import type { SourceRecord } from './source.js';
 import { SourceError } from './source-error.js';
+import { StoredRecord } from './stored-record.js';
 
 export interface CacheRead<T> {
   readonly outcome: CacheOutcome;
@@ -19,7 +20,7 @@ export type Settled<T> =
   | { readonly outcome: CacheOutcome; readonly error: unknown; readonly remembered?: boolean };
 
 /** An entry as the answer: its item, or the remembered source failure it holds (as that error). */
-export function served<T>(outcome: CacheOutcome, entry: CacheEntry<T>): Settled<T> {
+export function served<T>(outcome: CacheOutcome, entry: StoredEntry): Settled<T> {
   if (entry.fail) {
     const error = new SourceError(
       entry.fail,
@@ -27,7 +28,7 @@ export function served<T>(outcome: CacheOutcome, entry: CacheEntry<T>): Settled<
     );
     return { outcome: 'MISS', error, remembered: true };
   }
-  const record = entry.val === null ? null : { value: entry.val, version: entry.ver };
+  const record = entry.valJson === null ? null : new StoredRecord<T>(entry.valJson, entry.ver);
   return { read: { outcome, record } };
 }
 

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { ReadProduct } from '../products/read-product.js';
+import { jsonText } from './json-text.js';
 import { requireValidProductId } from './product-id-param.js';
 import { productReadAnswer } from './product-read-answer.js';
 import { ROUTES, toRouterPath } from './routes.js';
@@ -9,6 +10,6 @@ export function registerReadRoutes(app: Hono, readProduct: ReadProduct): void {
   app.get(toRouterPath(ROUTES.readProduct.path), requireValidProductId, async (c) => {
     const answer = productReadAnswer(await readProduct(c.var.productId));
     for (const [name, value] of Object.entries(answer.headers)) c.header(name, value);
-    return c.json(answer.body, answer.status);
+    return jsonText(c, answer.json, answer.status);
   });
 }

@@ -12,30 +12,50 @@ const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
 const PLAIN_DOMAIN = /^(?!xn--)[A-Za-z0-9-]+(?:\.(?!xn--)[A-Za-z0-9-]+)*$/i;
 const LAST_LABEL_IS_NAME = /(?:^|\.)[A-Za-z][A-Za-z0-9-]*$/;
 
-export interface DirectRead {
-  readonly id: string;
-  readonly head: boolean;
-}
+/** A read the handler answers without the app: one product, or a batch with its `ids` query values. */
+export type DirectRead =
+  | { readonly route: 'read'; readonly id: string; readonly head: boolean }
+  | { readonly route: 'batch'; readonly idsValues: readonly string[] | undefined; readonly head: boolean };
 
 type Fields = Readonly<Record<string, unknown>>;
 
 /**
- * A GET or HEAD of `/product/{productId}`, with a valid id, that `hono/aws-lambda` would turn into a Request
- * without error: such an event reaches the read route with that id, and only it, so it can be answered
- * without building a Request and a Response (docs/architecture.md, "The hit path as built"). Anything else
- * (another route, an invalid id, a header, host or query the adapter would refuse or mangle, another event
- * kind) gives undefined and goes through the app: what is not plainly a read keeps the app's answer.
+ * A GET or HEAD of `/product/{productId}` with a valid id, or of `/products`, that `hono/aws-lambda` would
+ * turn into a Request without error: such an event reaches the read route with that id (the batch route
+ * with those `ids` values), and only it, so it can be answered without building a Request and a Response
+ * (docs/architecture.md, "The hit path as built"). Anything else (another route, an invalid id, a header,
+ * host or query the adapter would refuse or mangle, another event kind) gives undefined and goes through
+ * the app: what is not plainly a read keeps the app's answer.
  */
 export function directRead(event: Fields): DirectRead | undefined {
   const method = event.httpMethod;
   if (method !== 'GET' && method !== 'HEAD') return undefined;
-  if (event.resource !== ROUTES.readProduct.path || 'rawPath' in event) return undefined;
+  if ('rawPath' in event || !isPlainRequestContext(event.requestContext)) return undefined;
+  if (!hasPlainHeaders(event.headers, event.multiValueHeaders)) return undefined;
+  const single = event.queryStringParameters;
+  const multi = event.multiValueQueryStringParameters;
+  if (!hasPlainQuery(single, multi)) return undefined;
+  const head = method === 'HEAD';
+  if (event.resource === ROUTES.readProducts.path) {
+    return { route: 'batch', idsValues: idsValues(single as Fields | null, multi as Fields | null), head };
+  }
+  if (event.resource !== ROUTES.readProduct.path) return undefined;
   const id = (event.pathParameters as Fields | null | undefined)?.productId;
   if (typeof id !== 'string' || !checkProductId(id).ok) return undefined;
-  if (!isPlainRequestContext(event.requestContext)) return undefined;
-  if (!hasPlainHeaders(event.headers, event.multiValueHeaders)) return undefined;
-  if (!hasPlainQuery(event.queryStringParameters, event.multiValueQueryStringParameters)) return undefined;
-  return { id, head: method === 'HEAD' };
+  return { route: 'read', id, head };
+}
+
+/**
+ * The `ids` values the app reads from the query the adapter builds: from the multi-value parameters when the
+ * event has them, else from the single ones (strings or undefined there: hasPlainQuery checked them).
+ */
+function idsValues(
+  single: Fields | null | undefined,
+  multi: Fields | null | undefined,
+): string[] | undefined {
+  if (multi) return (multi.ids as string[] | null | undefined) ?? undefined;
+  const value = single?.ids as string | undefined;
+  return value === undefined ? undefined : [value];
 }
 
 /** API Gateway REST: not ALB (`elb`) or VPC Lattice (`serviceArn`), with a host the URL parser takes. */

@@ -1,9 +1,13 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { ReadRoute } from '../composition/create-api-runtime.js';
-import { answerHeaderEntries, answerReadRoute } from '../http/product-read-answer.js';
+import { answerReadRoute } from '../http/product-read-answer.js';
+import { answerHeaderEntries } from '../http/route-answer.js';
 import { checkProductId } from '../products/product-id.js';
 
 const READ_PATH_PREFIX = '/product/';
+
+/** What the local server needs to answer a product read without the app (batch reads take the app's way). */
+export type SingleReadRoute = Pick<ReadRoute, 'readProduct' | 'hooks'>;
 
 /**
  * A Host `@hono/node-server` puts into the request URL as is, without the URL parser (its `reValidHost`);
@@ -34,14 +38,14 @@ export function directReadId(req: IncomingMessage): string | undefined {
  * one without (an unexpected failure's 500) with `Content-Type` as Hono names it, and the length Node adds.
  */
 export async function serveDirectReadOverHttp(
-  { readProduct, hooks }: ReadRoute,
+  { readProduct, hooks }: SingleReadRoute,
   id: string,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
   const answer = await answerReadRoute(readProduct, hooks, id);
   const head = req.method === 'HEAD';
-  const body = head ? '' : JSON.stringify(answer.body);
+  const body = head ? '' : answer.json;
   if (!head && Object.keys(answer.headers).length === 0) {
     res.statusCode = answer.status;
     res.setHeader('Content-Type', 'application/json');

@@ -2,8 +2,7 @@ import { createServer, type ServerOptions } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
-import type { ReadRoute } from '../composition/create-api-runtime.js';
-import { directReadId, serveDirectReadOverHttp } from './direct-read-over-http.js';
+import { directReadId, type SingleReadRoute, serveDirectReadOverHttp } from './direct-read-over-http.js';
 import { hardenHttpServer, refuseMissingHost, requestErrorResponse } from './http-client-errors.js';
 
 export interface NodeHttpServer {
@@ -19,7 +18,7 @@ export type HttpTimeouts = Pick<
 
 export interface HttpServerOptions extends HttpTimeouts {
   /** The app's read route: plain reads of a product are then answered by it directly, as on Lambda. */
-  readonly readRoute?: ReadRoute | undefined;
+  readonly readRoute?: SingleReadRoute | undefined;
 }
 
 /** Serves the same Hono app the Lambda handler serves, over plain Node HTTP. */

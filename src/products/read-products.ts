@@ -1,16 +1,20 @@
 import type { BatchRead } from '../core/batch-read.js';
 import type { CacheOutcome } from '../core/cache-observer.js';
+import { recordJson } from '../core/stored-record.js';
 import type { Product } from './product.js';
 
-/** One id of a batch read: the product (null: not found) and how it was served, or why it failed. */
+/**
+ * One id of a batch read: the product as JSON text (null: not found) and how it was served, or why it
+ * failed.
+ */
 export type ProductItemRead =
   | {
       readonly id: string;
       readonly outcome: CacheOutcome;
-      readonly product: Product;
+      readonly productJson: string;
       readonly version: number;
     }
-  | { readonly id: string; readonly outcome: CacheOutcome; readonly product: null }
+  | { readonly id: string; readonly outcome: CacheOutcome; readonly productJson: null }
   | { readonly id: string; readonly outcome: CacheOutcome; readonly error: unknown };
 
 /** Validated, distinct ids in (at most MAX_BATCH_IDS), one answer per id out, in the same order. */
@@ -23,7 +27,7 @@ export function createReadProducts(batch: BatchRead<Product>): ReadProducts {
       if ('error' in item) return item;
       const { id, outcome, record } = item;
       return record
-        ? { id, outcome, product: record.value, version: record.version }
-        : { id, outcome, product: null };
+        ? { id, outcome, productJson: recordJson(record), version: record.version }
+        : { id, outcome, productJson: null };
     });
 }

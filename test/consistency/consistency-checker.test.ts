@@ -6,13 +6,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isTombstone } from '../../src/adapters/dynamodb/tombstone.js';
 import { type ApiRuntime, createApiRuntime } from '../../src/composition/create-api-runtime.js';
 import { loadConfig } from '../../src/config/config.js';
-import { decodeEntry } from '../../src/core/cache-entry.js';
 import { itemKeys } from '../../src/core/cache-keys.js';
 import {
   type LocalChangeStream,
   startLocalChangeStream,
 } from '../../src/local/change-capture/local-change-stream.js';
 import { DYNALITE_CREDENTIALS } from '../../src/local/dynalite-server.js';
+import { parseCachedEntry } from '../support/cached-entry.js';
 import { type DynamoDbFaultProxy, startDynamoDbFaultProxy } from '../support/dynamodb-fault-proxy.js';
 import { findAnomalies, type Operation } from '../support/history-checker.js';
 import { type LocalDynamoDb, REGION, startLocalDynamoDb } from '../support/local-dynamodb.js';
@@ -244,7 +244,7 @@ describe('consistency under concurrent reads, writes, deletes and faults', () =>
           // A tombstone (the API's DELETE) is "not found", as reads answer it.
           const expected = Item && !isTombstone(Item) ? Item : null;
           const text = await raw.get(itemKeys('aside', key).entry);
-          const entry = text === null ? undefined : decodeEntry(text);
+          const entry = text === null ? undefined : parseCachedEntry(text);
           if (entry === undefined) continue;
           expect(
             isDeepStrictEqual(entry.val, expected),

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryCacheStore } from '../../src/adapters/memory/memory-cache-store.js';
-import { decodeEntry } from '../../src/core/cache-entry.js';
 import { itemKeys } from '../../src/core/cache-keys.js';
 import { CacheMaintenance } from '../../src/core/cache-maintenance.js';
 import { type CachePolicy, DEFAULT_CACHE_POLICY } from '../../src/core/cache-policy.js';
+import { parseCachedEntry } from '../support/cached-entry.js';
 import { FakeClock } from '../support/fake-clock.js';
 
 const POLICY: CachePolicy = { ...DEFAULT_CACHE_POLICY, ttlJitterPercent: 0 };
@@ -24,7 +24,7 @@ describe('CacheMaintenance', () => {
     const { clock, store, maintenance } = setup();
     expect(await maintenance.apply({ id: 'prod-0001', version: 7, value: { name: 'Lamp' } })).toBe('STORED');
     const text = await store.get(KEYS.entry);
-    expect(decodeEntry(text ?? '')).toEqual({
+    expect(parseCachedEntry(text ?? '')).toEqual({
       ver: 7,
       val: { name: 'Lamp' },
       soft: clock.now() + POLICY.ttlSeconds * 1000,
@@ -40,7 +40,7 @@ describe('CacheMaintenance', () => {
     expect(await maintenance.apply({ id: 'prod-0001', version: 6, value: { name: 'Old' } })).toBe(
       'SUPERSEDED',
     );
-    expect(decodeEntry(((await store.get(KEYS.entry)) as string) ?? '')?.ver).toBe(7);
+    expect(parseCachedEntry(((await store.get(KEYS.entry)) as string) ?? '')?.ver).toBe(7);
   });
 
   it('invalidates a deletion, and every write in invalidate mode, raising the fence', async () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { CacheEntry } from '../../src/core/cache-entry.js';
+import type { StoredEntry } from '../../src/core/cache-entry.js';
 import { decideAcquired, decideLookup } from '../../src/core/read-decision.js';
 
 const NOW = 1_000_000;
-const entry = (softInMs: number, dt = 20): CacheEntry<string> => ({
+const entry = (softInMs: number, dt = 20): StoredEntry => ({
   ver: 1,
-  val: 'v',
+  valJson: '{"name":"v"}',
   soft: NOW + softInMs,
   dt,
 });

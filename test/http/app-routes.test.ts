@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type ApiDependencies, createApp } from '../../src/http/app.js';
 import { ALL_ROUTES, allowedMethods, toRouterPath } from '../../src/http/routes.js';
 
-const readProduct: ApiDependencies['readProduct'] = async () => ({ outcome: 'MISS', product: null });
+const readProduct: ApiDependencies['readProduct'] = async () => ({ outcome: 'MISS', productJson: null });
 const readProducts: ApiDependencies['readProducts'] = async () => [];
 const writeProduct: ApiDependencies['writeProduct'] = {
   put: async () => ({ status: 'precondition-failed' }),

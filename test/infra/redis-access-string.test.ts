@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisClient } from '../../src/adapters/redis/create-redis-client.js';
 import { RedisCacheStore } from '../../src/adapters/redis/redis-cache-store.js';
 import { RedisHealthProbe } from '../../src/adapters/redis/redis-health-probe.js';
-import { decodeEntry, encodeEntry } from '../../src/core/cache-entry.js';
+import { encodeEntry } from '../../src/core/cache-entry.js';
 import { itemKeys } from '../../src/core/cache-keys.js';
 import type { CacheStore, ItemKeys } from '../../src/core/cache-store.js';
 import { CacheStoreError } from '../../src/core/cache-store-error.js';
+import { parseCachedEntry } from '../support/cached-entry.js';
 import {
   openRedisStore,
   startTestRedis,
@@ -133,7 +134,7 @@ async function runStoreProtocol(store: CacheStore, keys: ItemKeys, val: string):
   expect(await store.fill(keys, { token: after, entry: entryOf(val, 2), ttlMs: TTL_MS, version: 2 })).toBe(
     'STORED',
   );
-  expect(decodeEntry(String(await store.get(keys.entry)))).toMatchObject({ ver: 2, val });
+  expect(parseCachedEntry(String(await store.get(keys.entry)))).toMatchObject({ ver: 2, val });
 
   // The writer's and the stream function's step (same user, same prefix): a newer version is written
   // through and raises the fence; the same version again is superseded.

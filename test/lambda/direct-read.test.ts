@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import fc from 'fast-check';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ApiRuntime, createApiRuntime } from '../../src/composition/create-api-runtime.js';
@@ -10,7 +11,11 @@ import { serveApiGateway } from '../../src/lambda/serve-api-gateway.js';
 import { withoutReadBody } from '../../src/lambda/without-read-body.js';
 import { DYNALITE_CREDENTIALS } from '../../src/local/dynalite-server.js';
 import { sampleCatalog } from '../../src/local/sample-catalog.js';
-import { onCustomDomain, productRequestEvent } from '../fixtures/api-gateway-rest-event.js';
+import {
+  onCustomDomain,
+  productRequestEvent,
+  productsRequestEvent,
+} from '../fixtures/api-gateway-rest-event.js';
 import { lambdaContext } from '../support/lambda-context.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../support/local-dynamodb.js';
 import { startTestRedis, type TestRedisServer } from '../support/redis-harness.js';
@@ -29,7 +34,7 @@ const withHeaders = (event: APIGatewayProxyEvent, extra: Record<string, string>)
   };
 };
 
-/** Events the direct read path answers, and neighbours it must leave to the app; both must answer alike. */
+/** Events the direct read paths answer, and neighbours they must leave to the app; both must answer alike. */
 const EVENTS: ReadonlyArray<readonly [string, APIGatewayProxyEvent, boolean]> = [
   ['a hit', productRequestEvent('prod-0001'), true],
   ['HEAD of a hit', productRequestEvent('prod-0001', 'HEAD'), true],
@@ -79,12 +84,60 @@ const EVENTS: ReadonlyArray<readonly [string, APIGatewayProxyEvent, boolean]> = 
     },
     false,
   ],
+  ['a batch of hits', productsRequestEvent(['prod-0001,prod-0002']), true],
+  [
+    'a batch with ids= repeated and a missing id',
+    productsRequestEvent(['prod-0002', 'prod-9999,prod-0001']),
+    true,
+  ],
+  ['HEAD of a batch', productsRequestEvent(['prod-0001,prod-0002'], 'HEAD'), true],
+  ['a batch with a bad id', productsRequestEvent(['prod-0001,bad id']), true],
+  ['a batch without ids', productsRequestEvent([]), true],
+  ['a batch with an empty ids', productsRequestEvent(['']), true],
+  [
+    'a batch of 101 ids',
+    productsRequestEvent([Array.from({ length: 101 }, (_, i) => `p${i}`).join(',')]),
+    true,
+  ],
+  [
+    'a batch in single-value parameters only',
+    { ...productsRequestEvent(['prod-0001,prod-9999']), multiValueQueryStringParameters: null },
+    true,
+  ],
+  [
+    'a batch whose single ids value is null',
+    { ...productsRequestEvent([]), queryStringParameters: { ids: null } as never },
+    false,
+  ],
+  [
+    'a batch whose ids are only in the single-value parameters beside multi-value ones',
+    {
+      ...productsRequestEvent([]),
+      queryStringParameters: { ids: 'prod-0001' },
+      multiValueQueryStringParameters: { other: ['x'] },
+    },
+    true,
+  ],
+  [
+    'a batch with other parameters and encodable characters',
+    {
+      ...productsRequestEvent(['prod-0001,a+b%c']),
+      multiValueQueryStringParameters: { ids: ['prod-0001,a+b%c'], q: ['x y', '&='] },
+    },
+    true,
+  ],
+  [
+    'a batch with a lone surrogate',
+    { ...productsRequestEvent(['prod-0001']), multiValueQueryStringParameters: { ids: ['\ud800'] } },
+    false,
+  ],
+  ['a POST of a batch', productsRequestEvent(['prod-0001'], 'POST'), false],
   ['a POST', productRequestEvent('prod-0001', 'POST'), false],
   ['lower-case get', productRequestEvent('prod-0001', 'get'), false],
   ['a DELETE', productRequestEvent('prod-0001', 'DELETE'), false],
 ];
 
-describe('the direct read path of the api handler', () => {
+describe('the direct read paths of the api handler', () => {
   let redis: TestRedisServer;
   let dynamo: LocalDynamoDb;
   let runtime: ApiRuntime;
@@ -127,5 +180,36 @@ describe('the direct read path of the api handler', () => {
     const viaDirect = await direct(event as never, lambdaContext());
     const viaApp = await throughApp(event as never);
     expect(viaDirect).toEqual(viaApp);
+  });
+
+  it('answers generated batch events exactly as the app does (property-based)', async () => {
+    const id = fc.oneof(
+      fc.constantFrom('prod-0001', 'prod-0002', 'prod-9999', '.', ''),
+      fc.string({ maxLength: 12 }),
+      fc.string({ unit: 'grapheme', maxLength: 6 }),
+    );
+    const idsValue = fc.array(id, { maxLength: 8 }).map((ids) => ids.join(','));
+    const batchEvent = fc
+      .record({
+        values: fc.array(idsValue, { maxLength: 3 }),
+        singleOnly: fc.boolean(),
+        head: fc.boolean(),
+        other: fc.option(fc.string({ maxLength: 6 }), { nil: undefined }),
+      })
+      .map(({ values, singleOnly, head, other }) => {
+        const event = productsRequestEvent(values, head ? 'HEAD' : 'GET');
+        const multi = { ...event.multiValueQueryStringParameters, ...(other ? { [other]: ['x'] } : {}) };
+        return singleOnly
+          ? { ...event, multiValueQueryStringParameters: null }
+          : { ...event, multiValueQueryStringParameters: multi };
+      });
+    await fc.assert(
+      fc.asyncProperty(batchEvent, async (event) => {
+        await direct(event as never, lambdaContext()); // fills what it reads, so both ways below hit alike
+        const viaDirect = await direct(event as never, lambdaContext());
+        expect(viaDirect).toEqual(await throughApp(event as never));
+      }),
+      { numRuns: 150, seed: 20261127 },
+    );
   });
 });

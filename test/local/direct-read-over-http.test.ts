@@ -195,7 +195,7 @@ describe('the direct read path when the answer cannot be written', () => {
       },
       onError: (error: unknown) => errors.push(error),
     };
-    const readProduct = async () => ({ outcome: 'HIT' as const, product: null });
+    const readProduct = async () => ({ outcome: 'HIT' as const, productJson: null });
     const server = await serveOverHttp(createApp({ readProduct, ...hooks }), 0, '127.0.0.1', {
       readRoute: { readProduct, hooks },
     });

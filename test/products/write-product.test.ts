@@ -1,13 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbProductWriter } from '../../src/adapters/dynamodb/dynamodb-product-writer.js';
 import type { RedisCacheStore } from '../../src/adapters/redis/redis-cache-store.js';
-import { decodeEntry, encodeEntry } from '../../src/core/cache-entry.js';
+import { encodeEntry } from '../../src/core/cache-entry.js';
 import { itemKeys } from '../../src/core/cache-keys.js';
 import { CacheMaintenance, type MaintenanceResult } from '../../src/core/cache-maintenance.js';
 import { DEFAULT_CACHE_POLICY, type WriteMode } from '../../src/core/cache-policy.js';
 import { CacheStoreError } from '../../src/core/cache-store-error.js';
 import type { StoredProduct } from '../../src/products/product-writer.js';
 import { createWriteProduct, type WriteObserver } from '../../src/products/write-product.js';
+import { parseCachedEntry } from '../support/cached-entry.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../support/local-dynamodb.js';
 import { openRedisStore, startTestRedis, type TestRedisServer } from '../support/redis-harness.js';
@@ -49,7 +50,7 @@ describe('the write use-case with real Redis and dynalite', () => {
 
   const cached = async (id: string) => {
     const text = await store.get(itemKeys(PREFIX, id).entry);
-    return text === null ? null : decodeEntry<StoredProduct>(text);
+    return text === null ? null : parseCachedEntry<StoredProduct>(text);
   };
 
   beforeAll(async () => {

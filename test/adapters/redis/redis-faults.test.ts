@@ -8,12 +8,13 @@ import { Redis } from 'ioredis';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisClient } from '../../../src/adapters/redis/create-redis-client.js';
 import { RedisCacheStore } from '../../../src/adapters/redis/redis-cache-store.js';
-import { decodeEntry, encodeEntry } from '../../../src/core/cache-entry.js';
+import { encodeEntry } from '../../../src/core/cache-entry.js';
 import { itemKeys } from '../../../src/core/cache-keys.js';
 import type { CacheStore, ItemKeys } from '../../../src/core/cache-store.js';
 import { CacheStoreError } from '../../../src/core/cache-store-error.js';
 import { findFreePort } from '../../../src/local/free-port.js';
 import { type RedisServerProcess, startRedisServer } from '../../../src/local/redis-server-process.js';
+import { parseCachedEntry } from '../../support/cached-entry.js';
 import {
   openRedisStore,
   startTestRedis,
@@ -65,7 +66,7 @@ async function writeEntry(store: CacheStore, keys: ItemKeys, val: string, ver = 
 /** The `val` of the item's entry, or null when there is none. */
 async function cachedValue(store: CacheStore, keys: ItemKeys): Promise<unknown> {
   const text = await store.get(keys.entry);
-  return text === null ? null : decodeEntry(text)?.val;
+  return text === null ? null : parseCachedEntry(text)?.val;
 }
 
 /** One call of `operation` on `keys`, with arguments that would succeed against a healthy server. */
@@ -276,7 +277,7 @@ describe('Redis out of memory', () => {
       staleAtMs: Date.now(),
     });
     expect(fresh).toMatchObject({ granted: false, fenced: false });
-    expect(decodeEntry(fresh.entry ?? '')?.val).toBe('kept');
+    expect(parseCachedEntry(fresh.entry ?? '')?.val).toBe('kept');
 
     // A fill without the lease writes nothing and answers LEASE_LOST.
     expect(
@@ -324,7 +325,7 @@ describe('Redis AUTH', () => {
       leaseTtlMs: LEASE_TTL_MS,
       staleAtMs: Date.now(),
     });
-    expect(decodeEntry(seen.entry ?? '')?.val).toBe('ok');
+    expect(parseCachedEntry(seen.entry ?? '')?.val).toBe('ok');
     await fromToken.invalidate(keys, { version: 2, fenceTtlMs: FENCE_TTL_MS });
     expect(await fromUrl.get(keys.fence)).toBe('2');
   });
@@ -493,14 +494,14 @@ describe('Redis cluster faults', () => {
       const outcomes = await Promise.all(
         items.map(async (keys, index) => {
           const steps: Array<() => Promise<unknown>> = [
-            async () => decodeEntry((await store.get(keys.entry)) ?? '')?.val,
+            async () => parseCachedEntry((await store.get(keys.entry)) ?? '')?.val,
             async () => {
               const acquired = await store.acquire(keys, {
                 token: 'reader',
                 leaseTtlMs: LEASE_TTL_MS,
                 staleAtMs: Date.now(),
               });
-              return { ...acquired, entry: decodeEntry(acquired.entry ?? '')?.val };
+              return { ...acquired, entry: parseCachedEntry(acquired.entry ?? '')?.val };
             },
             () =>
               store.fill(keys, {
