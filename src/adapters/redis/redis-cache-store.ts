@@ -69,16 +69,20 @@ const DEADLINE_MARGIN_MS = 20;
  * connection and EVALSHA after, and resends it if the server answers NOSCRIPT (a restart, SCRIPT FLUSH).
  * Every failure rejects with CacheStoreError; fail-fast behaviour comes from the client's options
  * (see redis-client-options.ts). The client's command timeout is also a deadline for each whole call:
- * in cluster mode ioredis retries a command (slot refresh, failover) without counting that time.
+ * in cluster mode ioredis retries a command (slot refresh, failover) without counting that time, and a
+ * script answered NOSCRIPT is sent again with a timer of its own. A plain GET or MGET on a standalone
+ * client needs no second timer: ioredis starts its command timer before it queues or writes the command.
  */
 export class RedisCacheStore implements CacheStore {
   private readonly connectionErrors: ConnectionErrors;
   private readonly deadlineMs: number | undefined;
+  private readonly standalone: boolean;
 
   constructor(private readonly client: RedisClient) {
     const commandTimeoutMs =
       client instanceof Cluster ? client.options.redisOptions?.commandTimeout : client.options.commandTimeout;
     this.deadlineMs = commandTimeoutMs === undefined ? undefined : commandTimeoutMs + DEADLINE_MARGIN_MS;
+    this.standalone = !(client instanceof Cluster) && commandTimeoutMs !== undefined;
     // Connection errors also surface on the next command; listening keeps ioredis from printing each one
     // and lets that command's error say why the connection is down.
     this.connectionErrors = ConnectionErrors.track(client);
@@ -126,6 +130,7 @@ export class RedisCacheStore implements CacheStore {
   }
 
   async get(key: string): Promise<string | null> {
+    if (this.standalone) return this.mapErrors('GET', this.client.get(key));
     return this.run('GET', () => this.client.get(key));
   }
 
@@ -133,6 +138,7 @@ export class RedisCacheStore implements CacheStore {
   async getMany(keys: readonly string[]): Promise<(string | null)[]> {
     if (keys.length === 0) return [];
     const client = this.client;
+    if (this.standalone) return this.mapErrors('MGET', client.mget(...keys));
     return this.run('MGET', () =>
       client instanceof Cluster ? getManyOnCluster(client, keys) : client.mget(...keys),
     );
@@ -197,6 +203,14 @@ export class RedisCacheStore implements CacheStore {
     } catch {
       // QUIT could not be delivered (e.g. the server froze); drop the sockets instead.
       this.client.disconnect();
+    }
+  }
+
+  private async mapErrors<T>(operation: string, reply: Promise<T>): Promise<T> {
+    try {
+      return await reply;
+    } catch (error) {
+      throw toCacheStoreError(error, operation, this.connectionErrors.latest);
     }
   }
 
