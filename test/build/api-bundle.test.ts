@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildFunction } from '../../scripts/build-function.js';
 import { LAMBDA_FUNCTIONS, LAMBDA_HANDLER } from '../../scripts/lambda-functions.js';
@@ -20,13 +21,14 @@ describe('the built api bundle', () => {
   let redis: TestRedisServer;
   let dynamo: LocalDynamoDb;
   let handler: Handler;
+  let metafile: Metafile;
   const [first] = sampleCatalog(1);
 
   beforeAll(async () => {
     const api = LAMBDA_FUNCTIONS.find((fn) => fn.name === 'api');
     if (!api) throw new Error('no api function in the manifest');
     outdir = await mkdtemp(join(tmpdir(), 'aside-bundle-'));
-    await buildFunction(api.entry, outdir);
+    ({ metafile } = await buildFunction(api.entry, outdir));
     redis = await startTestRedis();
     dynamo = await startLocalDynamoDb('Products', sampleCatalog(1));
     vi.stubEnv('REDIS_URL', redis.url);
@@ -56,5 +58,23 @@ describe('the built api bundle', () => {
     expect(JSON.parse(miss.body)).toEqual(first);
     const hit = await handler(productRequestEvent('prod-0001'), lambdaContext());
     expect(hit.multiValueHeaders?.['x-cache']).toEqual(['HIT']);
+  });
+
+  it('loads no AWS SDK code during init: the SDK comes in at the first miss, write or health check', () => {
+    // The entry chunk and every chunk it imports statically: what Lambda's init evaluates.
+    const entry = Object.keys(metafile.outputs).find((file) => file.endsWith('/index.mjs')) ?? '';
+    const atInit = new Set([entry]);
+    for (const file of atInit) {
+      for (const imported of metafile.outputs[file]?.imports ?? []) {
+        if (imported.kind === 'import-statement' && !imported.external) atInit.add(imported.path);
+      }
+    }
+    const sources = [...atInit].flatMap((file) => Object.keys(metafile.outputs[file]?.inputs ?? {}));
+    expect(sources.length).toBeGreaterThan(10);
+    expect(
+      sources.filter((source) => /node_modules\/(@aws-sdk|@smithy|@amazon-dax-sdk)\//.test(source)),
+    ).toEqual([]);
+    // What it does load: the Redis client and the HTTP app.
+    expect(sources.some((source) => source.includes('node_modules/ioredis/'))).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { numberFromText } from './json-safe-values.js';
-import { createRetryStrategy } from './retry-budget.js';
+import { createRetryStrategy } from './retry-strategy.js';
 
 export interface DynamoDbClientOptions {
   readonly region: string;

@@ -1,4 +1,8 @@
-import { ConfiguredRetryStrategy } from '@smithy/util-retry';
+/**
+ * The retry budget of a DynamoDB call, as plain arithmetic: the configuration derives the lease TTL from it
+ * during init, so this file imports no SDK code (the SDK's retry strategy is in retry-strategy.ts, loaded
+ * with the client on first use).
+ */
 
 /** The first retry waits up to this long; each later one up to twice as long as the one before. */
 const BACKOFF_BASE_MS = 50;
@@ -12,17 +16,6 @@ const BACKOFF_CAP_MS = 400;
 export function retryBackoffMs(retry: number, random: () => number = Math.random): number {
   const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (retry - 1));
   return Math.floor(random() * ceiling);
-}
-
-/**
- * The SDK's standard retry strategy (its retry quota included: a client whose calls keep failing stops
- * retrying until calls succeed again) with `maxAttempts` attempts in all and short jittered pauses.
- * The SDK's own pauses for throttling reach seconds, longer than a read should hold its lease or its
- * caller: past the last attempt the read protocol serves the stale entry or answers 503 with
- * Retry-After, which spreads the client's retries instead.
- */
-export function createRetryStrategy(maxAttempts: number): ConfiguredRetryStrategy {
-  return new ConfiguredRetryStrategy(maxAttempts, (retry) => retryBackoffMs(retry));
 }
 
 /** The longest a DynamoDB call can take: every attempt timing out, with the longest pause between. */
