@@ -1,5 +1,6 @@
 import { ROUTES } from '../http/routes.js';
 import { checkProductId } from '../products/product-id.js';
+import { isUriEncodable } from './uri-encodable.js';
 
 /** An RFC 9110 token: what the Fetch API accepts as a header name. */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -92,23 +93,12 @@ function hasPlainQuery(single: unknown, multi: unknown): boolean {
     if (typeof multi !== 'object') return false;
     return Object.entries(multi).every(
       ([name, values]) =>
-        isEncodable(name) && (!values || (Array.isArray(values) && values.every(isEncodable))),
+        isUriEncodable(name) && (!values || (Array.isArray(values) && values.every(isUriEncodable))),
     );
   }
   if (single === null || single === undefined) return true;
   if (typeof single !== 'object') return false;
   return Object.entries(single).every(
-    ([name, value]) => isEncodable(name) && (value === undefined || isEncodable(value)),
+    ([name, value]) => isUriEncodable(name) && (value === undefined || isUriEncodable(value)),
   );
-}
-
-/** What the adapter's `encodeURIComponent` takes without throwing (it throws on a lone surrogate). */
-function isEncodable(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    encodeURIComponent(value);
-    return true;
-  } catch {
-    return false;
-  }
 }

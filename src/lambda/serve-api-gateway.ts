@@ -5,7 +5,13 @@ import { withJsonErrorBody } from './adapter-error.js';
 import { serveDirectRead } from './direct-read.js';
 import { directRead } from './direct-read-event.js';
 import { withResolvedPath } from './resolved-path.js';
-import { hasUndecodableBody, undecodableBodyResult } from './undecodable-body.js';
+import {
+  hasUndecodableBody,
+  hasUnencodableQuery,
+  UNDECODABLE_BODY,
+  UNENCODABLE_QUERY,
+  unreadableEventResult,
+} from './unreadable-event.js';
 import { withoutReadBody } from './without-read-body.js';
 
 /**
@@ -24,7 +30,8 @@ export function serveApiGateway(runtime: ApiRuntime) {
       return serveDirectRead(readRoute, read, 'multiValueHeaders' in event && !!event.multiValueHeaders);
     }
     const shaped = withResolvedPath(withoutReadBody(event));
-    if (hasUndecodableBody(shaped)) return undecodableBodyResult(shaped);
+    if (hasUndecodableBody(shaped)) return unreadableEventResult(shaped, UNDECODABLE_BODY);
+    if (hasUnencodableQuery(shaped)) return unreadableEventResult(shaped, UNENCODABLE_QUERY);
     return withJsonErrorBody(await handleRequest(shaped, context));
   };
 }

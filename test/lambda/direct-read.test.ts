@@ -8,6 +8,11 @@ import { withJsonErrorBody } from '../../src/lambda/adapter-error.js';
 import { directRead } from '../../src/lambda/direct-read-event.js';
 import { withResolvedPath } from '../../src/lambda/resolved-path.js';
 import { serveApiGateway } from '../../src/lambda/serve-api-gateway.js';
+import {
+  hasUnencodableQuery,
+  UNENCODABLE_QUERY,
+  unreadableEventResult,
+} from '../../src/lambda/unreadable-event.js';
 import { withoutReadBody } from '../../src/lambda/without-read-body.js';
 import { DYNALITE_CREDENTIALS } from '../../src/local/dynalite-server.js';
 import { sampleCatalog } from '../../src/local/sample-catalog.js';
@@ -154,10 +159,11 @@ describe('the direct read paths of the api handler', () => {
     });
     runtime = await createApiRuntime(config, { dynamoDbCredentials: DYNALITE_CREDENTIALS, routes: ['read'] });
     direct = serveApiGateway(runtime);
-    // The way every event took before the direct path existed: shaped, then hono/aws-lambda.
+    // The way every other event takes: shaped, checked for what the adapter cannot read, then hono/aws-lambda.
     const handleRequest = handle(runtime.app);
     throughApp = async (event) => {
       const shaped = withResolvedPath(withoutReadBody(event));
+      if (hasUnencodableQuery(shaped)) return unreadableEventResult(shaped, UNENCODABLE_QUERY);
       return withJsonErrorBody(await handleRequest(shaped, lambdaContext() as never));
     };
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);

@@ -4,7 +4,7 @@ import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { routingPath } from '../../src/http/routing-path.js';
 import { withResolvedPath } from '../../src/lambda/resolved-path.js';
-import { hasUndecodableBody } from '../../src/lambda/undecodable-body.js';
+import { hasUndecodableBody } from '../../src/lambda/unreadable-event.js';
 import { onCustomDomain, productRequestEvent } from '../fixtures/api-gateway-rest-event.js';
 
 /** The routing the real app does (its getPath), answering what a route saw. */

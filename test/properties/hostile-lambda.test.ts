@@ -2,7 +2,11 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sampleCatalog } from '../../src/local/sample-catalog.js';
-import { productRequestEvent, productWriteEvent } from '../fixtures/api-gateway-rest-event.js';
+import {
+  productRequestEvent,
+  productsRequestEvent,
+  productWriteEvent,
+} from '../fixtures/api-gateway-rest-event.js';
 import {
   contentType,
   deeplyNested,
@@ -224,6 +228,16 @@ const hostileEvent = fc
     encoding: bodyEncoding,
     query: query,
     resourceMissing: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+    // A batch read (`/products`): its `ids` values, each a comma-joined list of generated ids; null: none.
+    batchIds: fc.option(
+      fc.array(
+        fc.array(rawId, { maxLength: 12 }).map((ids) => ids.join(',')),
+        { maxLength: 3 },
+      ),
+      {
+        freq: 4,
+      },
+    ),
   })
   .map((parts): APIGatewayProxyEvent => {
     const writeLike = parts.method === 'PUT' || parts.method === 'DELETE';
@@ -272,18 +286,22 @@ const hostileEvent = fc
     const multiQuery = parts.query
       ? Object.fromEntries(Object.entries(parts.query).map(([name, value]) => [name, [value, `${value}2`]]))
       : null;
+    const batch = parts.batchIds === null ? undefined : productsRequestEvent(parts.batchIds);
+    const query = batch ? { ...parts.query, ...batch.queryStringParameters } : parts.query;
+    const multiValueQuery = batch ? { ...multiQuery, ...batch.multiValueQueryStringParameters } : multiQuery;
     return {
       ...base,
+      ...(batch ? { resource: batch.resource } : {}),
       ...(parts.resourceMissing ? { resource: '' } : {}),
       httpMethod: parts.method,
-      path,
+      path: batch && parts.path === null ? batch.path : path,
       headers: eventHeaders,
       multiValueHeaders: parts.multiValueHeadersNull
         ? (null as unknown as APIGatewayProxyEvent['multiValueHeaders'])
         : Object.fromEntries(Object.entries(eventHeaders).map(([name, value]) => [name, [value]])),
-      pathParameters,
-      queryStringParameters: parts.query,
-      multiValueQueryStringParameters: multiQuery,
+      pathParameters: batch ? null : pathParameters,
+      queryStringParameters: query,
+      multiValueQueryStringParameters: multiValueQuery,
       requestContext: { ...base.requestContext, httpMethod: parts.method, path: `/prod${path}` },
       body,
       isBase64Encoded,
@@ -372,6 +390,37 @@ describe('hostile API Gateway REST proxy events (property-based)', () => {
         expect(response.statusCode).toBe(400);
         expect(header(response, 'content-type')).toBe('application/json');
         expect(JSON.parse(response.body).message).toMatch(/could not be read/);
+      }
+    },
+  );
+
+  it.each([
+    ['a batch read', productsRequestEvent(['prod-0001,\ud800'])],
+    ['a batch read without a resource', { ...productsRequestEvent(['\ud800']), resource: '' }],
+    [
+      'a product read, in a parameter name',
+      {
+        ...productRequestEvent('prod-0001'),
+        queryStringParameters: { 'q\udc00': 'x' },
+        multiValueQueryStringParameters: null,
+      },
+    ],
+    [
+      'a write',
+      {
+        ...productWriteEvent('prod-0001', 'DELETE'),
+        queryStringParameters: { q: '\ud800' },
+        multiValueQueryStringParameters: { q: ['\ud800'] },
+      },
+    ],
+  ])(
+    "answers 400 with a JSON message, not the adapter's bare-text 500, to a lone surrogate in the query of %s",
+    async (_label, event) => {
+      for (const handler of [api, writer]) {
+        const response = await handler(event, lambdaContext());
+        expect(response.statusCode).toBe(400);
+        expect(header(response, 'content-type')).toBe('application/json');
+        expect(JSON.parse(response.body).message).toMatch(/query parameter is not valid Unicode/);
       }
     },
   );
