@@ -14,6 +14,7 @@ import type { RedisCredentials } from '../adapters/redis/redis-credentials.js';
 import { RedisHealthProbe } from '../adapters/redis/redis-health-probe.js';
 import { retryColdStartRead } from '../adapters/redis/retry-cold-start-read.js';
 import { RotatingRedisCacheStore } from '../adapters/redis/rotating-redis-cache-store.js';
+import { partitionByServingNode } from '../adapters/redis/serving-node.js';
 import type { Config } from '../config/config.js';
 import type { CacheStore } from '../core/cache-store.js';
 import { CacheStoreError } from '../core/cache-store-error.js';
@@ -59,7 +60,13 @@ export async function createCacheStore(
       { error: error as Error },
     );
   }
-  const breaker = new BreakerCacheStore(store, redis.breaker, createBreakerTelemetry(telemetry));
+  const breaker = new BreakerCacheStore(
+    store,
+    redis.breaker,
+    createBreakerTelemetry(telemetry),
+    // One circuit per master on a cluster: a lost master bypasses only the keys it serves.
+    redis.mode === 'cluster' ? partitionByServingNode(client) : undefined,
+  );
   return {
     store: breaker,
     kind: 'redis',

@@ -1,4 +1,5 @@
-import { type Cluster, Command } from 'ioredis';
+import type { Cluster } from 'ioredis';
+import { servingNode } from './serving-node.js';
 
 /**
  * Batch reads on a cluster, where ioredis has no cross-slot MGET and every item's keys have a slot of
@@ -13,7 +14,7 @@ export async function getManyOnCluster(
   if (cluster.slots.length === 0) return Promise.all(keys.map((key) => cluster.get(key)));
   const indexesByNode = new Map<string, number[]>();
   keys.forEach((key, index) => {
-    const node = cluster.slots[new Command('get', [key]).getSlot()]?.[0] ?? '';
+    const node = servingNode(cluster, key);
     const indexes = indexesByNode.get(node);
     if (indexes) indexes.push(index);
     else indexesByNode.set(node, [index]);

@@ -10,23 +10,39 @@ import { CacheStoreError, type CacheStoreErrorCode } from '../../../src/core/cac
 const SETTINGS = { failureThreshold: 3, cooldownMs: 1_000 };
 const KEYS = { entry: 'e', lease: 'l', fence: 'f' };
 
-/** A memory store that rejects every call with `failure` while it is set, and counts the calls it gets. */
+/**
+ * A memory store that rejects every call with `failure` while it is set (only for keys starting with
+ * `failingPrefix`, when that is set), and counts the calls it gets.
+ */
 class FlakyStore extends MemoryCacheStore {
   failure: CacheStoreErrorCode | undefined;
+  failingPrefix = '';
   calls = 0;
 
   override async get(key: string): Promise<string | null> {
     this.calls++;
-    if (this.failure) throw new CacheStoreError(this.failure, `fake ${this.failure}`);
+    this.#maybeFail([key]);
     return super.get(key);
+  }
+
+  override async getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    this.calls++;
+    this.#maybeFail(keys);
+    return super.getMany(keys);
+  }
+
+  #maybeFail(keys: readonly string[]): void {
+    if (this.failure && keys.some((key) => key.startsWith(this.failingPrefix))) {
+      throw new CacheStoreError(this.failure, `fake ${this.failure}`);
+    }
   }
 }
 
 function recordingListener() {
   const events: string[] = [];
   const listener: BreakerListener = {
-    onOpen: () => events.push('open'),
-    onClose: () => events.push('close'),
+    onOpen: (_cause, partition) => events.push(partition === '' ? 'open' : `open ${partition}`),
+    onClose: (partition) => events.push(partition === '' ? 'close' : `close ${partition}`),
     onReject: () => events.push('reject'),
   };
   return { events, listener };
@@ -139,4 +155,86 @@ describe('BreakerCacheStore', () => {
     await store.close();
     expect(close).toHaveBeenCalledOnce();
   });
+
+  describe('with a circuit per part of the store (a cluster master per key)', () => {
+    // The part a key lives on is its first letter, as a cluster's master is its slot's.
+    const partitionOf = (key: string) => key.slice(0, 1);
+    let parted: BreakerCacheStore;
+
+    beforeEach(() => {
+      const recording = recordingListener();
+      events = recording.events;
+      parted = new BreakerCacheStore(inner, SETTINGS, recording.listener, partitionOf);
+    });
+
+    async function failOn(prefix: string, count: number): Promise<void> {
+      inner.failure = 'CACHE_STORE_TIMEOUT';
+      inner.failingPrefix = prefix;
+      for (let i = 0; i < count; i++)
+        expect(await codeOf(parted.get(`${prefix}${i}`))).toBe('CACHE_STORE_TIMEOUT');
+    }
+
+    it("opens only the failing part's circuit: the other parts' keys still reach the store", async () => {
+      await failOn('a', SETTINGS.failureThreshold);
+      expect(events).toEqual(['open a']);
+      expect(parted.state).toBe('open');
+      const calls = inner.calls;
+      expect(await codeOf(parted.get('a-key'))).toBe('CACHE_STORE_UNAVAILABLE');
+      expect(inner.calls).toBe(calls);
+      expect(await parted.get('b-key')).toBeNull();
+      expect(await codeOf(parted.acquire({ entry: 'b1', lease: 'b2', fence: 'b3' }, acquireRequest()))).toBe(
+        'resolved',
+      );
+      expect(await codeOf(parted.acquire({ entry: 'a1', lease: 'a2', fence: 'a3' }, acquireRequest()))).toBe(
+        'CACHE_STORE_UNAVAILABLE',
+      );
+      expect(inner.calls).toBe(calls + 1);
+    });
+
+    it('counts failures per part: failures spread over parts open none', async () => {
+      inner.failure = 'CACHE_STORE_TIMEOUT';
+      for (const key of ['a1', 'b1', 'c1', 'a2', 'b2'])
+        expect(await codeOf(parted.get(key))).toBe('CACHE_STORE_TIMEOUT');
+      expect(parted.state).toBe('closed');
+      expect(events).toEqual([]);
+    });
+
+    it('refuses a batch read touching an open part whole, and serves one that does not', async () => {
+      await failOn('a', SETTINGS.failureThreshold);
+      inner.failure = undefined;
+      const calls = inner.calls;
+      expect(await codeOf(parted.getMany(['b1', 'a1', 'c1']))).toBe('CACHE_STORE_UNAVAILABLE');
+      expect(inner.calls).toBe(calls);
+      expect(await parted.getMany(['b1', 'c1'])).toEqual([null, null]);
+      expect(inner.calls).toBe(calls + 1);
+    });
+
+    it('counts a failed batch read against every part it touched', async () => {
+      inner.failure = 'CACHE_STORE_TIMEOUT';
+      for (let i = 0; i < SETTINGS.failureThreshold; i++) {
+        expect(await codeOf(parted.getMany(['b1', 'c1']))).toBe('CACHE_STORE_TIMEOUT');
+      }
+      expect(events.sort()).toEqual(['open b', 'open c']);
+      expect(await codeOf(parted.get('a1'))).toBe('CACHE_STORE_TIMEOUT');
+    });
+
+    it('probes and closes each part on its own', async () => {
+      await failOn('a', SETTINGS.failureThreshold);
+      vi.advanceTimersByTime(SETTINGS.cooldownMs / 2);
+      await failOn('b', SETTINGS.failureThreshold);
+      inner.failure = undefined;
+      vi.advanceTimersByTime(SETTINGS.cooldownMs / 2);
+      expect(await parted.get('a1')).toBeNull();
+      expect(await codeOf(parted.get('b1'))).toBe('CACHE_STORE_UNAVAILABLE');
+      expect(parted.state).toBe('open');
+      vi.advanceTimersByTime(SETTINGS.cooldownMs / 2);
+      expect(await parted.get('b1')).toBeNull();
+      expect(parted.state).toBe('closed');
+      expect(events).toEqual(['open a', 'open b', 'close a', 'reject', 'close b']);
+    });
+  });
 });
+
+function acquireRequest() {
+  return { token: 't', leaseTtlMs: 1_000, staleAtMs: 0 };
+}

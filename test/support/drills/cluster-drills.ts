@@ -10,8 +10,8 @@ const POLL_MS = 50;
 /**
  * A master of the three is SIGKILLed; its replica takes over its slots (as ElastiCache fails over),
  * then the old master is started again and rejoins as a replica. Reads of its slots bypass the cache
- * until the failover; the breaker (one for the whole cluster) may bypass the other masters too
- * meanwhile. The killed master is not the seed the client was given: ElastiCache's configuration
+ * until the failover; the breaker has a circuit per master, but a read of another master's item may
+ * still bypass while the client refreshes its slot map. The killed master is not the seed the client was given: ElastiCache's configuration
  * endpoint always resolves to live nodes.
  */
 export const clusterMasterLostDrill: Drill = {
