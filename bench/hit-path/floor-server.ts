@@ -1,23 +1,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
-import { buildStandaloneOptions } from '../../src/adapters/redis/redis-client-options.js';
 import { itemKeys } from '../../src/core/cache-keys.js';
+import { connectBareRedis } from '../infra/bare-redis-client.js';
 
 /**
  * The floor server: an HTTP exchange and one Redis GET, nothing else. `GET /product/<id>` answers the raw
  * cache entry Aside stored under that id (200), or 404; same ioredis options as Aside's client. Prints
  * `FLOOR <url>` once listening. Env: REDIS_URL, CACHE_KEY_PREFIX (default aside).
  */
-const redis = new Redis(
-  buildStandaloneOptions({
-    url: process.env.REDIS_URL ?? '',
-    mode: 'standalone',
-    connectTimeoutMs: 500,
-    commandTimeoutMs: 1000,
-  }),
-);
-await redis.connect();
+const redis = await connectBareRedis(process.env.REDIS_URL ?? '');
 const prefix = process.env.CACHE_KEY_PREFIX ?? 'aside';
 const PATH_PREFIX = '/product/';
 

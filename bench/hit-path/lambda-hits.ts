@@ -1,8 +1,7 @@
 import { pathToFileURL } from 'node:url';
-import { Redis } from 'ioredis';
-import { buildStandaloneOptions } from '../../src/adapters/redis/redis-client-options.js';
 import { productRequestEvent, productsRequestEvent } from '../../test/fixtures/api-gateway-rest-event.js';
 import { lambdaContext } from '../../test/support/lambda-context.js';
+import { connectBareRedis } from '../infra/bare-redis-client.js';
 import { summarize } from './percentiles.js';
 
 /**
@@ -21,15 +20,7 @@ interface ProxyResult {
 }
 type Handler = (event: unknown, context: unknown) => Promise<ProxyResult>;
 const { handler } = (await import(pathToFileURL(bundle).href)) as { handler: Handler };
-const redis = new Redis(
-  buildStandaloneOptions({
-    url: process.env.REDIS_URL ?? '',
-    mode: 'standalone',
-    connectTimeoutMs: 500,
-    commandTimeoutMs: 1000,
-  }),
-);
-await redis.connect();
+const redis = await connectBareRedis(process.env.REDIS_URL ?? '');
 
 const event = productRequestEvent(id);
 const context = lambdaContext();

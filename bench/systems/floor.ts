@@ -1,5 +1,4 @@
-import { Redis } from 'ioredis';
-import { buildStandaloneOptions } from '../../src/adapters/redis/redis-client-options.js';
+import { connectBareRedis } from '../infra/bare-redis-client.js';
 import { openProductsTable } from './products-table.js';
 import { type CreateSystem, NOT_FOUND_BODY } from './system-adapter.js';
 import { settingsFromEnvironment } from './system-settings.js';
@@ -11,15 +10,7 @@ import { settingsFromEnvironment } from './system-settings.js';
  */
 export const createSystem: CreateSystem = async () => {
   const settings = settingsFromEnvironment();
-  const redis = new Redis(
-    buildStandaloneOptions({
-      url: settings.redisUrl,
-      mode: 'standalone',
-      connectTimeoutMs: 500,
-      commandTimeoutMs: 1000,
-    }),
-  );
-  await redis.connect();
+  const redis = await connectBareRedis(settings.redisUrl);
   const table = openProductsTable(settings);
   return {
     async read(id) {

@@ -112,10 +112,11 @@ export class BreakerCacheStore implements CacheStore {
     try {
       return await call();
     } catch (error) {
-      const broken = isBrokenCircuitError(error)
-        ? policies.find((p) => p.state !== CircuitState.Closed)
-        : undefined;
-      throw broken ? this.#rejected(broken) : error;
+      if (!isBrokenCircuitError(error)) throw error;
+      // A circuit opened while the call waited: refused as any open circuit refuses.
+      throw this.#rejected(
+        policies.find((p) => p.state !== CircuitState.Closed) ?? (policies[0] as CircuitBreakerPolicy),
+      );
     }
   }
 

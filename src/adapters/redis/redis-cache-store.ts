@@ -76,13 +76,11 @@ const DEADLINE_MARGIN_MS = 20;
 export class RedisCacheStore implements CacheStore {
   private readonly connectionErrors: ConnectionErrors;
   private readonly deadlineMs: number | undefined;
-  private readonly standalone: boolean;
 
   constructor(private readonly client: RedisClient) {
     const commandTimeoutMs =
       client instanceof Cluster ? client.options.redisOptions?.commandTimeout : client.options.commandTimeout;
     this.deadlineMs = commandTimeoutMs === undefined ? undefined : commandTimeoutMs + DEADLINE_MARGIN_MS;
-    this.standalone = !(client instanceof Cluster) && commandTimeoutMs !== undefined;
     // Connection errors also surface on the next command; listening keeps ioredis from printing each one
     // and lets that command's error say why the connection is down.
     this.connectionErrors = ConnectionErrors.track(client);
@@ -130,18 +128,17 @@ export class RedisCacheStore implements CacheStore {
   }
 
   async get(key: string): Promise<string | null> {
-    if (this.standalone) return this.mapErrors('GET', this.client.get(key));
-    return this.run('GET', () => this.client.get(key));
+    const client = this.client;
+    if (client instanceof Cluster) return this.run('GET', () => client.get(key));
+    return this.mapErrors('GET', client.get(key));
   }
 
   /** One MGET on a standalone Redis; on a cluster one pipeline per node (cluster-get-many.ts). */
   async getMany(keys: readonly string[]): Promise<(string | null)[]> {
     if (keys.length === 0) return [];
     const client = this.client;
-    if (this.standalone) return this.mapErrors('MGET', client.mget(...keys));
-    return this.run('MGET', () =>
-      client instanceof Cluster ? getManyOnCluster(client, keys) : client.mget(...keys),
-    );
+    if (client instanceof Cluster) return this.run('MGET', () => getManyOnCluster(client, keys));
+    return this.mapErrors('MGET', client.mget(...keys));
   }
 
   async acquire(keys: ItemKeys, { token, leaseTtlMs, staleAtMs }: AcquireRequest): Promise<AcquireResult> {
